@@ -1,0 +1,132 @@
+import { awscdk, javascript, JsonFile, Task, typescript } from 'projen';
+import { awsCdkLibrary, cdk8sLibrary } from './projenrc/libraries';
+import { VERSIONS } from './projenrc/versions';
+import { WorkspaceInstall } from './projenrc/workspace';
+
+const root = new typescript.TypeScriptProject({
+  name: 's3www-eks',
+  description: 'Construct libraries that deploy the s3www web server with a MinIO backend on AWS EKS',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  projenVersion: VERSIONS.projen,
+  typescriptVersion: VERSIONS.typescript,
+  minNodeVersion: VERSIONS.minNode,
+  licensed: true,
+  license: 'Apache-2.0',
+  copyrightOwner: 's3www-eks maintainers',
+  // The root is a workspace, not a package: it is never built, packed or released itself.
+  release: false,
+  package: false,
+  jest: false,
+  sampleCode: false,
+  depsUpgrade: false,
+  srcdir: 'projenrc',
+  disableTsconfig: true,
+  tsconfigDev: { include: ['.projenrc.ts', 'projenrc/**/*.ts', 'tools/**/*.ts'], compilerOptions: {} },
+  eslintOptions: { dirs: ['projenrc', 'tools'], devdirs: ['tools'] },
+  devDeps: [
+    `constructs@${VERSIONS.constructs}`,
+    `jsii-docgen@${VERSIONS.jsiiDocgen}`,
+    // jsii-docgen accepts jsii-rosetta 5.9 or 6; pinning 5.9 at the root keeps one jsii toolchain hoisted.
+    `jsii@${VERSIONS.jsii}`,
+    `jsii-rosetta@${VERSIONS.jsii}`,
+    // tools/testing: checks shared by every package's tests.
+    `aws-cdk-lib@${VERSIONS.awsCdkLib}`,
+    `cdk-nag@${VERSIONS.cdkNag}`,
+    'kubernetes-models@^4.5.1',
+  ],
+  gitignore: ['cdk.out', '.jsii.tabl.json'],
+  // npm 11 runs no dependency install scripts unless allowed; esbuild bundles the seeder and app assets.
+  allowScripts: ['esbuild'],
+  workflowNodeVersion: '22.x',
+});
+
+// tools/ holds the build and test helpers every package shares; eslint's project service
+// type-checks each folder through its nearest tsconfig.json.
+new JsonFile(root, 'tools/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.dev.json',
+    compilerOptions: { noEmit: true, rootDir: '..' },
+    include: ['**/*.ts'],
+    exclude: ['node_modules'],
+  },
+});
+
+const workspace = new WorkspaceInstall(root);
+
+const network = awsCdkLibrary(root, {
+  name: 'network',
+  description: 'A production multi-AZ VPC for Amazon EKS: subnets tagged for load balancers, NAT, flow logs and VPC endpoints',
+  keywords: ['vpc', 'aws-cdk', 'networking'],
+});
+
+const cluster = awsCdkLibrary(root, {
+  name: 'cluster',
+  description: 'An Amazon EKS cluster on aws-eks-v2 with the add-ons a production cluster needs',
+  keywords: ['kubernetes', 'aws-cdk', 'aws-eks-v2'],
+});
+cluster.addPeerDeps(`cdk8s@^${VERSIONS.cdk8s}`);
+
+const minio = cdk8sLibrary(root, {
+  name: 'minio',
+  description: 'MinIO object storage for any Kubernetes cluster, hardened by default (cdk8s)',
+  keywords: ['minio', 'cdk8s', 'object-storage'],
+});
+
+const s3www = cdk8sLibrary(root, {
+  name: 's3www',
+  description: 'The s3www web server and a content seeder for any S3-compatible backend (cdk8s)',
+  keywords: ['cdk8s', 'static-site', 's3'],
+});
+
+const libraries = [network, cluster, minio, s3www];
+
+const reference = new awscdk.AwsCdkTypeScriptApp({
+  parent: root,
+  outdir: 'apps/reference',
+  name: '@s3www-eks/reference',
+  description: 'The s3www-eks reference system: network, cluster, MinIO and s3www in dev, staging and prod',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenVersion: VERSIONS.projen,
+  typescriptVersion: VERSIONS.typescript,
+  minNodeVersion: VERSIONS.minNode,
+  cdkVersion: VERSIONS.awsCdkLib,
+  cdkCliVersion: VERSIONS.awsCdkCli,
+  constructsVersion: VERSIONS.constructs,
+  sampleCode: false,
+  depsUpgrade: false,
+  release: false,
+  jestOptions: { passWithNoTests: false, updateSnapshot: javascript.UpdateSnapshot.NEVER },
+  deps: [
+    ...libraries.map((lib) => `${lib.package.packageName}@*`),
+    `cdk8s@${VERSIONS.cdk8s}`,
+    `cdk8s-plus-33@${VERSIONS.cdk8sPlus33}`,
+  ],
+});
+reference.package.addField('private', true);
+
+for (const member of [...libraries, reference]) {
+  workspace.addMember(member);
+}
+
+// The root's build runs each phase across the members in dependency order (libraries, then the
+// app), so the packages compile, then test, then pack; a failing step stops the run.
+const members = [...libraries, reference];
+const runInMembers = (task: Task, memberTasks: string[], targets: javascript.NodeProject[] = members) => {
+  for (const member of targets) {
+    for (const name of memberTasks) {
+      task.exec(`npx projen ${name}`, { cwd: workspace.dirOf(member) });
+    }
+  }
+};
+root.compileTask.reset();
+runInMembers(root.compileTask, ['compile', 'post-compile']);
+root.testTask.reset();
+root.testTask.spawn(root.tasks.tryFind('eslint')!);
+runInMembers(root.testTask, ['test']);
+root.packageTask.reset();
+runInMembers(root.packageTask, ['package'], libraries);
+
+root.synth();

@@ -1,0 +1,118 @@
+import { awscdk, cdk, cdk8s, javascript, ReleasableCommits, typescript } from 'projen';
+import { VERSIONS } from './versions';
+
+/** What differs between the four libraries; everything else is shared. */
+export interface LibraryOptions {
+  /** Folder under packages/ and the npm name under the @s3www-eks scope. */
+  readonly name: string;
+  readonly description: string;
+  readonly keywords: string[];
+  /** Runtime dependencies bundled with the library. */
+  readonly deps?: string[];
+  readonly devDeps?: string[];
+  /** Minimum coverage, in percent, that `jest` enforces on this library. */
+  readonly coverage?: number;
+}
+
+const REPOSITORY = 'https://github.com/s3www-eks/s3www-eks.git';
+
+/** Options every jsii library shares: toolchain, jsii targets, release and build steps. */
+function sharedOptions(root: typescript.TypeScriptProject, options: LibraryOptions) {
+  const pascal = options.name.charAt(0).toUpperCase() + options.name.slice(1);
+  const coverage = options.coverage ?? 90;
+  return {
+    parent: root,
+    outdir: `packages/${options.name}`,
+    name: `@s3www-eks/${options.name}`,
+    description: options.description,
+    keywords: ['s3www', 'eks', ...options.keywords],
+    author: 's3www-eks maintainers',
+    authorAddress: 'maintainers@s3www-eks.dev',
+    authorOrganization: true,
+    repositoryUrl: REPOSITORY,
+    repositoryDirectory: `packages/${options.name}`,
+    license: 'Apache-2.0',
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    jsiiVersion: VERSIONS.jsii,
+    typescriptVersion: VERSIONS.typescript,
+    projenVersion: VERSIONS.projen,
+    minNodeVersion: VERSIONS.minNode,
+    constructsVersion: VERSIONS.constructs,
+    stability: 'experimental',
+    sampleCode: false,
+    depsUpgrade: false,
+    deps: options.deps,
+    bundledDeps: options.deps,
+    devDeps: options.devDeps,
+    docgen: true,
+    // Each library is versioned, tagged and changelogged from the commits under its own folder only.
+    release: true,
+    releaseToNpm: true,
+    npmAccess: javascript.NpmAccess.PUBLIC,
+    releaseTagPrefix: `${options.name}@`,
+    releasableCommits: ReleasableCommits.featuresAndFixes('.'),
+    versionrcOptions: { path: '.' },
+    publishToPypi: { distName: `s3www-eks.${options.name}`, module: `s3www_eks.${options.name}` },
+    publishToMaven: {
+      javaPackage: `dev.s3wwweks.${options.name}`,
+      mavenGroupId: 'dev.s3www-eks',
+      mavenArtifactId: options.name,
+    },
+    publishToNuget: { dotNetNamespace: `S3wwwEks.${pascal}`, packageId: `S3wwwEks.${pascal}` },
+    publishToGo: { moduleName: 'github.com/s3www-eks/s3www-eks-go', packageName: options.name.replace(/-/g, '') },
+    jestOptions: {
+      // A library without tests fails, and CI never rewrites a snapshot: `test:update` does that.
+      passWithNoTests: false,
+      updateSnapshot: javascript.UpdateSnapshot.NEVER,
+      jestConfig: {
+        coverageThreshold: { statements: coverage, lines: coverage, functions: coverage, branches: coverage - 10 },
+        testTimeout: 120_000,
+      },
+    },
+    gitignore: ['.jsii.tabl.json', '*.tabl.json'],
+  } satisfies Partial<cdk.JsiiProjectOptions> & { parent: typescript.TypeScriptProject; constructsVersion: string };
+}
+
+/** A jsii library of AWS CDK constructs (aws-cdk-lib and constructs as peers). */
+export function awsCdkLibrary(root: typescript.TypeScriptProject, options: LibraryOptions): awscdk.AwsCdkConstructLibrary {
+  const project = new awscdk.AwsCdkConstructLibrary({
+    ...sharedOptions(root, options),
+    cdkVersion: VERSIONS.awsCdkLib,
+  });
+  finishLibrary(project);
+  return project;
+}
+
+/** A jsii library of cdk8s constructs (cdk8s, cdk8s-plus-33 and constructs as peers; no AWS dependency). */
+export function cdk8sLibrary(root: typescript.TypeScriptProject, options: LibraryOptions): cdk8s.ConstructLibraryCdk8s {
+  const project = new cdk8s.ConstructLibraryCdk8s({
+    ...sharedOptions(root, options),
+    cdk8sVersion: VERSIONS.cdk8s,
+  });
+  project.addPeerDeps(`cdk8s-plus-33@^${VERSIONS.cdk8sPlus33}`);
+  finishLibrary(project);
+  return project;
+}
+
+/** Build steps projen's jsii projects lack: hoist-aware docgen and strict rosetta. */
+function finishLibrary(project: cdk.JsiiProject): void {
+  // jsii warns on every run that Node 20 is past end-of-life; the libraries support Node >= 20 on purpose.
+  project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
+  // cfn-lint runs on every template the tests synthesize; CDK's own CloudFormation validation
+  // plugin would repeat that check at seconds and ~350 MB per synth.
+  project.testTask.env('CDK_VALIDATION', 'false');
+  // jsii-docgen only looks for dependency assemblies beside the package; ours are hoisted to the root.
+  project.tasks.tryFind('docgen')?.reset('node ../../tools/docgen.js');
+  // README and @example snippets must compile in every jsii language.
+  const rosetta = project.addTask('rosetta', {
+    description: 'Compile README and @example snippets under jsii-rosetta --strict',
+    exec: 'jsii-rosetta extract --strict',
+  });
+  project.postCompileTask.spawn(rosetta);
+  // Locally and in the PR build only the npm tarball is made; the release workflow packs the
+  // Python, Java, .NET and Go artifacts on runners that have those toolchains.
+  project.packageTask.reset();
+  project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+  project.npmignore?.exclude('/rosetta/', '*.tabl.json', '/test-assets/');
+}
