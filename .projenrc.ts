@@ -59,6 +59,8 @@ const network = awsCdkLibrary(root, {
   name: 'network',
   description: 'A production multi-AZ VPC for Amazon EKS: subnets tagged for load balancers, NAT, flow logs and VPC endpoints',
   keywords: ['vpc', 'aws-cdk', 'networking'],
+  // The deploy test drives the real CDK CLI against moto_server and reads resources back through EC2.
+  devDeps: [`aws-cdk@${VERSIONS.awsCdkCli}`, '@aws-sdk/client-ec2@^3'],
 });
 
 const cluster = awsCdkLibrary(root, {
@@ -78,6 +80,8 @@ const s3www = cdk8sLibrary(root, {
   name: 's3www',
   description: 'The s3www web server and a content seeder for any S3-compatible backend (cdk8s)',
   keywords: ['cdk8s', 'static-site', 's3'],
+  // The seeder is bundled into assets/seeder/index.js; the SDK is bundled, never a runtime dependency.
+  devDeps: ['@aws-sdk/client-s3@^3', '@aws-sdk/lib-storage@^3', 'esbuild@^0.28'],
 });
 
 const libraries = [network, cluster, minio, s3www];
