@@ -1,5 +1,6 @@
 import { awscdk, javascript, JsonFile, Task, typescript } from 'projen';
 import { awsCdkLibrary, cdk8sLibrary } from './projenrc/libraries';
+import { addReleaseWorkflow, PYTHON_TEST_TOOLS } from './projenrc/release-workflow';
 import { VERSIONS } from './projenrc/versions';
 import { WorkspaceInstall } from './projenrc/workspace';
 
@@ -40,6 +41,8 @@ const root = new typescript.TypeScriptProject({
   // npm 11 runs no dependency install scripts unless allowed; esbuild bundles the seeder and app assets.
   allowScripts: ['esbuild'],
   workflowNodeVersion: '22.x',
+  // The tests run the real cfn-lint and moto_server.
+  buildWorkflowOptions: { preBuildSteps: PYTHON_TEST_TOOLS },
 });
 
 // tools/ holds the build and test helpers every package shares; eslint's project service
@@ -68,7 +71,9 @@ const cluster = awsCdkLibrary(root, {
   description: 'An Amazon EKS cluster on aws-eks-v2 with the add-ons a production cluster needs',
   keywords: ['kubernetes', 'aws-cdk', 'aws-eks-v2'],
 });
-cluster.addPeerDeps(`cdk8s@^${VERSIONS.cdk8s}`);
+// The kubectl layer is a jsii library: jsii needs it as a peer (and projen adds the pinned dev copy);
+// bundling would give every jsii language its own unreachable copy of the assembly.
+cluster.addPeerDeps(`cdk8s@^${VERSIONS.cdk8s}`, '@aws-cdk/lambda-layer-kubectl-v36@^2.0.1');
 
 const minio = cdk8sLibrary(root, {
   name: 'minio',
@@ -114,6 +119,7 @@ reference.package.addField('private', true);
 for (const member of [...libraries, reference]) {
   workspace.addMember(member);
 }
+addReleaseWorkflow(root, libraries.map((lib) => ({ dir: workspace.dirOf(lib), name: lib.package.packageName })));
 
 // The root's build runs each phase across the members in dependency order (libraries, then the
 // app), so the packages compile, then test, then pack; a failing step stops the run.

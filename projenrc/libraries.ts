@@ -1,4 +1,4 @@
-import { awscdk, cdk, cdk8s, javascript, ReleasableCommits, typescript } from 'projen';
+import { awscdk, cdk, cdk8s, javascript, release, ReleasableCommits, typescript } from 'projen';
 import { VERSIONS } from './versions';
 
 /** What differs between the four libraries; everything else is shared. */
@@ -51,6 +51,9 @@ function sharedOptions(root: typescript.TypeScriptProject, options: LibraryOptio
     releaseToNpm: true,
     npmAccess: javascript.NpmAccess.PUBLIC,
     releaseTagPrefix: `${options.name}@`,
+    // `npx projen release` in the library folder bumps, builds and tags locally; the monorepo's
+    // release workflow (projenrc/release-workflow.ts) pushes the tag and publishes.
+    releaseTrigger: release.ReleaseTrigger.manual({ gitPushCommand: '' }),
     releasableCommits: ReleasableCommits.featuresAndFixes('.'),
     versionrcOptions: { path: '.' },
     publishToPypi: { distName: `s3www-eks.${options.name}`, module: `s3www_eks.${options.name}` },
@@ -110,9 +113,10 @@ function finishLibrary(project: cdk.JsiiProject): void {
     exec: 'jsii-rosetta extract --strict',
   });
   project.postCompileTask.spawn(rosetta);
-  // Locally and in the PR build only the npm tarball is made; the release workflow packs the
-  // Python, Java, .NET and Go artifacts on runners that have those toolchains.
+  // Locally and in the PR build only the npm tarball is made; the release workflow sets
+  // PACKAGE_ALL_LANGUAGES on a runner with the Python, Java, .NET and Go toolchains.
   project.packageTask.reset();
-  project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+  project.packageTask.spawn(project.tasks.tryFind('package:js')!, { condition: 'test -z "$PACKAGE_ALL_LANGUAGES"' });
+  project.packageTask.spawn(project.tasks.tryFind('package-all')!, { condition: 'test -n "$PACKAGE_ALL_LANGUAGES"' });
   project.npmignore?.exclude('/rosetta/', '*.tabl.json', '/test-assets/');
 }
