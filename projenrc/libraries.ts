@@ -52,8 +52,10 @@ function sharedOptions(root: typescript.TypeScriptProject, options: LibraryOptio
     npmAccess: javascript.NpmAccess.PUBLIC,
     releaseTagPrefix: `${options.name}@`,
     // `npx projen release` in the library folder bumps, builds and tags locally; the monorepo's
-    // release workflow (projenrc/release-workflow.ts) pushes the tag and publishes.
-    releaseTrigger: release.ReleaseTrigger.manual({ gitPushCommand: '' }),
+    // release workflow (projenrc/release-workflow.ts) pushes the tag and publishes. The changelog of
+    // each version is the tag's annotation and GitHub release notes: a committed CHANGELOG.md would
+    // add a "chore(release)" commit, and projen skips the next library's bump on such a HEAD.
+    releaseTrigger: release.ReleaseTrigger.manual({ gitPushCommand: '', changelog: false }),
     releasableCommits: ReleasableCommits.featuresAndFixes('.'),
     versionrcOptions: { path: '.' },
     publishToPypi: { distName: `s3www-eks.${options.name}`, module: `s3www_eks.${options.name}` },
@@ -116,7 +118,8 @@ function finishLibrary(project: cdk.JsiiProject): void {
   // Locally and in the PR build only the npm tarball is made; the release workflow sets
   // PACKAGE_ALL_LANGUAGES on a runner with the Python, Java, .NET and Go toolchains.
   project.packageTask.reset();
-  project.packageTask.spawn(project.tasks.tryFind('package:js')!, { condition: 'test -z "$PACKAGE_ALL_LANGUAGES"' });
-  project.packageTask.spawn(project.tasks.tryFind('package-all')!, { condition: 'test -n "$PACKAGE_ALL_LANGUAGES"' });
+  const allLanguages = 'process.env.PACKAGE_ALL_LANGUAGES';
+  project.packageTask.spawn(project.tasks.tryFind('package:js')!, { condition: `node -e "process.exit(${allLanguages} ? 1 : 0)"` });
+  project.packageTask.spawn(project.tasks.tryFind('package-all')!, { condition: `node -e "process.exit(${allLanguages} ? 0 : 1)"` });
   project.npmignore?.exclude('/rosetta/', '*.tabl.json', '/test-assets/');
 }
