@@ -1,0 +1,81 @@
+/**
+ * The S3 side: one client for the run, the start-up wait for the backend, the bucket check, and
+ * the translation of SDK errors into the seeder's failures.
+ */
+import { CreateBucketCommand, CreateBucketCommandInput, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SeederConfig } from './config';
+import { backendError, oneLine, SeedError } from './errors';
+import { log } from './log';
+import { sleep } from './retry';
+
+export function createClient(config: SeederConfig): S3Client {
+  return new S3Client({
+    region: config.region,
+    endpoint: config.endpoint,
+    // S3-compatible servers (MinIO, moto) address buckets by path; AWS S3 by virtual host.
+    forcePathStyle: config.endpoint !== undefined,
+    credentials: config.credentials,
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
+  });
+}
+
+interface SdkError {
+  name?: string;
+  Code?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $fault?: string;
+}
+
+const CREDENTIAL_ERRORS = ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken', 'CredentialsProviderError'];
+
+/** A seeder failure for an SDK error: credentials and 4xx are final, 5xx and network errors may pass. */
+export function fromS3Error(err: unknown, doing: string): SeedError {
+  if (err instanceof SeedError) return err;
+  const e = err as SdkError;
+  const status = e.$metadata?.httpStatusCode;
+  const code = e.Code ?? e.name ?? e.code ?? 'Error';
+  const detail = oneLine(err);
+  const text = detail && detail !== code ? `${code}: ${detail}` : code;
+  if (CREDENTIAL_ERRORS.includes(code) || status === 401 || status === 403) {
+    return backendError(`${doing} was refused (${status ? `HTTP ${status} ` : ''}${text}); check the credentials and their permissions`, false);
+  }
+  const retryable = status === undefined || status >= 500 || status === 429 || code === 'SlowDown';
+  return backendError(`${doing} failed (${status ? `HTTP ${status} ` : ''}${text})`, retryable);
+}
+
+/**
+ * Waits until the backend answers for the bucket, then creates the bucket if it does not exist.
+ * Listing at most one key proves the address, the credentials and ListBucket in one call.
+ */
+export async function prepareBucket(client: S3Client, config: SeederConfig): Promise<void> {
+  const deadline = Date.now() + config.backendTimeoutMs;
+  let delay = Math.min(config.retryDelayMs, 1000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(new ListObjectsV2Command({ Bucket: config.bucket, MaxKeys: 1 }));
+      log('info', 'bucket exists', { bucket: config.bucket });
+      return;
+    } catch (err) {
+      if ((err as SdkError).name === 'NoSuchBucket') break;
+      const failure = fromS3Error(err, `reaching bucket ${config.bucket}`);
+      if (!failure.retryable) throw failure;
+      if (Date.now() + delay > deadline) {
+        throw backendError(`backend ${config.endpoint ?? 'AWS S3'} did not answer within ${config.backendTimeoutMs / 1000}s: ${failure.message}`, false);
+      }
+      log('warn', 'backend not ready, waiting', { attempt, retryInMs: delay, cause: failure.message });
+      await sleep(delay);
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+  const input: CreateBucketCommandInput = { Bucket: config.bucket };
+  if (config.region !== 'us-east-1') input.CreateBucketConfiguration = { LocationConstraint: config.region as never };
+  try {
+    await client.send(new CreateBucketCommand(input));
+  } catch (err) {
+    if ((err as SdkError).name === 'BucketAlreadyOwnedByYou') return;
+    throw fromS3Error(err, `creating bucket ${config.bucket}`);
+  }
+  log('info', 'bucket created', { bucket: config.bucket });
+}

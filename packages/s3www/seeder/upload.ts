@@ -1,0 +1,107 @@
+/**
+ * Seeds one source: skip when the stored copy is current, else stream the download into a
+ * multipart upload that is completed only after the bytes are verified, so the object is never
+ * visible in part or with the wrong content.
+ */
+import { createHash } from 'crypto';
+import { pipeline } from 'stream';
+import { CompleteMultipartUploadCommand, HeadObjectCommand, HeadObjectCommandOutput, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { fromS3Error } from './backend';
+import { SeederConfig, SeedSource } from './config';
+import { contentTypeFor } from './content-type';
+import { sourceError } from './errors';
+import { Measure } from './measure';
+import { openSource, OpenedSource } from './source';
+
+/** User metadata the seeder keeps on each object to recognise it on the next run. */
+const META_SHA256 = 'seed-sha256';
+const META_SOURCE = 'seed-source';
+const META_ETAG = 'seed-source-etag';
+
+export type SeedOutcome =
+  | { readonly action: 'skipped'; readonly reason: string }
+  | { readonly action: 'uploaded'; readonly bytes: number; readonly sha256: string; readonly contentType: string };
+
+/** One attempt at one source; the caller retries it when the error says so. */
+export async function seedSource(client: S3Client, config: SeederConfig, source: SeedSource): Promise<SeedOutcome> {
+  const stored = await headObject(client, config.bucket, source.key);
+  const sourceId = digest(source.url.href);
+  const metadata = stored?.Metadata ?? {};
+  if (source.sha256 && metadata[META_SHA256] === source.sha256 && (!source.contentType || stored?.ContentType === source.contentType)) {
+    return { action: 'skipped', reason: 'stored object has the declared sha256' };
+  }
+  // Without a declared checksum the source server is asked whether its copy changed since the last run.
+  const etag = !source.sha256 && metadata[META_SOURCE] === sourceId ? metadata[META_ETAG] : undefined;
+  const opened = await openSource(source.url, { idleTimeoutMs: config.idleTimeoutMs, ifNoneMatch: etag });
+  if (!opened.body) return { action: 'skipped', reason: 'source not modified since the stored copy (ETag)' };
+  const contentType = contentTypeFor(source.key, source.contentType, opened.contentType);
+  const result = await upload(client, config, source, opened, contentType, {
+    [META_SOURCE]: sourceId,
+    ...(opened.etag && /^[\x20-\x7e]+$/.test(opened.etag) ? { [META_ETAG]: opened.etag } : {}),
+    ...(source.sha256 ? { [META_SHA256]: source.sha256 } : {}),
+  });
+  return { action: 'uploaded', ...result, contentType };
+}
+
+async function upload(
+  client: S3Client, config: SeederConfig, source: SeedSource, opened: OpenedSource, contentType: string, metadata: Record<string, string>,
+): Promise<{ bytes: number; sha256: string }> {
+  const measure = new Measure();
+  // pipeline forwards a download error into `measure`, which fails the upload and aborts it.
+  pipeline(opened.body!, measure, () => undefined);
+  const verify = () => verifyBytes(source, opened, measure);
+  const uploader = new Upload({
+    client: gateCompletion(client, verify),
+    params: { Bucket: config.bucket, Key: source.key, Body: measure, ContentType: contentType, Metadata: metadata },
+    partSize: config.partSizeBytes,
+    queueSize: config.queueSize,
+    leavePartsOnError: false,
+  });
+  try {
+    await uploader.done();
+  } catch (err) {
+    opened.body!.destroy();
+    throw fromS3Error(err, `uploading to ${config.bucket}/${source.key}`);
+  }
+  return verify();
+}
+
+/** Declared size and checksum against what went through; a mismatch keeps the object invisible. */
+function verifyBytes(source: SeedSource, opened: OpenedSource, measure: Measure): { bytes: number; sha256: string } {
+  const result = measure.result;
+  if (!result) throw sourceError('the download ended before its last byte', true);
+  if (opened.contentLength !== undefined && result.bytes !== opened.contentLength) {
+    throw sourceError(`size mismatch: Content-Length was ${opened.contentLength} bytes, received ${result.bytes}`, true);
+  }
+  if (source.sha256 && result.sha256 !== source.sha256) {
+    throw sourceError(`sha256 mismatch: expected ${source.sha256}, got ${result.sha256}`, false);
+  }
+  return result;
+}
+
+/**
+ * The client as Upload sees it, except that the two requests that make an object visible
+ * (CompleteMultipartUpload, or PutObject for a single part) first pass the verification: by then
+ * the body has ended, so the checksum is final. Upload aborts the multipart upload when they fail.
+ */
+function gateCompletion(client: S3Client, verify: () => unknown): S3Client {
+  const send = (command: unknown, ...rest: unknown[]) => {
+    if (command instanceof CompleteMultipartUploadCommand || command instanceof PutObjectCommand) verify();
+    return (client.send as (...args: unknown[]) => unknown)(command, ...rest);
+  };
+  return Object.create(client, { send: { value: send } }) as S3Client;
+}
+
+async function headObject(client: S3Client, bucket: string, key: string): Promise<HeadObjectCommandOutput | undefined> {
+  try {
+    return await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (err) {
+    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+    throw fromS3Error(err, `reading ${bucket}/${key}`);
+  }
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
