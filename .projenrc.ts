@@ -88,6 +88,21 @@ const s3www = cdk8sLibrary(root, {
   // The seeder is bundled into assets/seeder/index.js; the SDK is bundled, never a runtime dependency.
   devDeps: ['@aws-sdk/client-s3@^3', '@aws-sdk/lib-storage@^3', 'esbuild@^0.28'],
 });
+// The seeder bundle is built from seeder/*.ts by `compile` itself (the root build runs compile, not
+// pre-compile), shipped in the npm package, and never committed: it is an output, like lib/.
+s3www.compileTask.prependExec('node seeder/build.mjs');
+s3www.gitignore.exclude('/assets/seeder/');
+s3www.eslint?.addLintPattern('seeder');
+// The SDK is bundled into the seeder at build time, so it stays a devDependency.
+s3www.eslint?.allowDevDeps('seeder/**');
+// Coverage measures the jsii library; the seeder runs as the bundled child process in
+// test/seeder.test.ts against moto_server, where jest cannot instrument it.
+s3www.tryFindObjectFile('package.json')?.addOverride('jest.collectCoverageFrom', ['src/**/*.ts']);
+s3www.addTask('benchmark', {
+  description: 'Seeder peak RSS and throughput against `aws s3 cp` for a 1 GiB source on moto_server (not a test)',
+  exec: 'node benchmark/seeder.mjs',
+  receiveArgs: true,
+});
 
 const libraries = [network, cluster, minio, s3www];
 
@@ -107,7 +122,12 @@ const reference = new awscdk.AwsCdkTypeScriptApp({
   sampleCode: false,
   depsUpgrade: false,
   release: false,
-  jestOptions: { passWithNoTests: false, updateSnapshot: javascript.UpdateSnapshot.NEVER },
+  jestOptions: {
+    passWithNoTests: false,
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // Each environment is synthesized once per test file, in a beforeAll, and checked many times.
+    jestConfig: { testTimeout: 300_000 },
+  },
   deps: [
     ...libraries.map((lib) => `${lib.package.packageName}@*`),
     `cdk8s@${VERSIONS.cdk8s}`,
@@ -115,6 +135,22 @@ const reference = new awscdk.AwsCdkTypeScriptApp({
   ],
 });
 reference.package.addField('private', true);
+// cfn-lint runs on every template the tests synthesize; CDK's own validation would repeat it.
+reference.testTask.env('CDK_VALIDATION', 'false');
+// The main job: every environment synthesized offline into cdk.out/<env>, plain manifests into
+// dist/manifests/<env>, and a summary. From the root: `npm run main --workspace apps/reference`.
+reference.addTask('main', {
+  description: 'Synthesize dev, staging and prod offline: cdk.out/<env>, dist/manifests/<env>, and a summary',
+  exec: 'ts-node -P tsconfig.json --prefer-ts-exts src/main-job.ts',
+  receiveArgs: true,
+});
+reference.addTask('benchmark', {
+  description: 'prod synth time, memory and template figures against plain aws-eks-v2 (not a test)',
+  exec: 'ts-node -P benchmark/tsconfig.json benchmark/run.ts',
+  receiveArgs: true,
+});
+reference.eslint?.addLintPattern('benchmark');
+reference.eslint?.allowDevDeps('benchmark/**');
 
 for (const member of [...libraries, reference]) {
   workspace.addMember(member);
@@ -132,11 +168,17 @@ const runInMembers = (task: Task, memberTasks: string[], targets: javascript.Nod
   }
 };
 root.compileTask.reset();
-runInMembers(root.compileTask, ['compile', 'post-compile']);
+runInMembers(root.compileTask, ['pre-compile', 'compile', 'post-compile']);
 root.testTask.reset();
 root.testTask.spawn(root.tasks.tryFind('eslint')!);
 runInMembers(root.testTask, ['test']);
 root.packageTask.reset();
 runInMembers(root.packageTask, ['package'], libraries);
+
+// The main job: synthesize the reference system offline (CloudFormation and plain manifests).
+root.addTask('main', {
+  description: 'Synthesize the reference app for every environment, offline, and print a summary',
+  steps: [{ exec: 'npx projen main', cwd: workspace.dirOf(reference) }],
+});
 
 root.synth();
