@@ -171,6 +171,7 @@ root.compileTask.reset();
 runInMembers(root.compileTask, ['pre-compile', 'compile', 'post-compile']);
 root.testTask.reset();
 root.testTask.spawn(root.tasks.tryFind('eslint')!);
+root.testTask.exec('node tools/check-workspace.js');
 runInMembers(root.testTask, ['test']);
 root.packageTask.reset();
 runInMembers(root.packageTask, ['package'], libraries);
