@@ -42,7 +42,7 @@ const root = new typescript.TypeScriptProject({
   allowScripts: ['esbuild'],
   workflowNodeVersion: '22.x',
   // The tests run the real cfn-lint and moto_server.
-  buildWorkflowOptions: { preBuildSteps: PYTHON_TEST_TOOLS },
+  buildWorkflowOptions: { preBuildSteps: PYTHON_TEST_TOOLS, mutableBuild: false },
 });
 
 // tools/ holds the build and test helpers every package shares; eslint's project service
@@ -135,6 +135,8 @@ const reference = new awscdk.AwsCdkTypeScriptApp({
   ],
 });
 reference.package.addField('private', true);
+// projen points typeRoots at the app's own node_modules; the workspace hoists @types to the root.
+reference.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
 // cfn-lint runs on every template the tests synthesize; CDK's own validation would repeat it.
 reference.testTask.env('CDK_VALIDATION', 'false');
 // The main job: every environment synthesized offline into cdk.out/<env>, plain manifests into
