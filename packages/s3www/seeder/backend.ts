@@ -35,7 +35,8 @@ export function fromS3Error(err: unknown, doing: string): SeedError {
   if (err instanceof SeedError) return err;
   const e = err as SdkError;
   const status = e.$metadata?.httpStatusCode;
-  const code = e.Code ?? e.name ?? e.code ?? 'Error';
+  // Socket errors only say what happened in `code` (ECONNREFUSED, ECONNRESET, ...).
+  const code = e.Code ?? (e.name && e.name !== 'Error' ? e.name : undefined) ?? e.code ?? 'Error';
   const detail = oneLine(err);
   const text = detail && detail !== code ? `${code}: ${detail}` : code;
   if (CREDENTIAL_ERRORS.includes(code) || status === 401 || status === 403) {

@@ -88,7 +88,7 @@ class SourceStream extends Readable {
 
 /** fetch hides the socket error in `cause`; that is the part worth reading. */
 function networkCause(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const text = cause?.code ?? cause?.message ?? (err as Error).message ?? String(err);
-  return String(text).replace(/\s+/g, ' ');
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause ?? (err as { code?: string; message?: string });
+  const text = [cause.message, cause.code && `(${cause.code})`].filter(Boolean).join(' ') || String(err);
+  return text.replace(/\s+/g, ' ');
 }

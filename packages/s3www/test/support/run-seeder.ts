@@ -1,0 +1,63 @@
+/** Runs the bundled seeder, assets/seeder/index.js, as a child process the way the Job does. */
+import { ChildProcess, spawn } from 'child_process';
+import { existsSync } from 'fs';
+import { join } from 'path';
+
+export const SEEDER = join(__dirname, '..', '..', 'assets', 'seeder', 'index.js');
+
+export interface SeederRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout parsed line by line; a line that is not JSON fails the run. */
+  readonly logs: Array<Record<string, unknown>>;
+}
+
+export interface StartedSeeder {
+  readonly child: ChildProcess;
+  readonly done: Promise<SeederRun>;
+}
+
+/** Short timeouts so that failure paths finish in seconds. The test's own AWS settings never leak in. */
+const BASE_ENV = {
+  PATH: process.env.PATH ?? '',
+  AWS_ACCESS_KEY_ID: 'seeder-test',
+  AWS_SECRET_ACCESS_KEY: 'seeder-test-secret',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  SEED_RETRY_DELAY_MS: '100',
+  SEED_MAX_ATTEMPTS: '3',
+  SEED_BACKEND_TIMEOUT_SECONDS: '20',
+  SEED_IDLE_TIMEOUT_SECONDS: '2',
+};
+
+export function startSeeder(env: Record<string, string | undefined>): StartedSeeder {
+  if (!existsSync(SEEDER)) throw new Error(`${SEEDER} is missing: run "npx projen compile" first`);
+  const merged = Object.fromEntries(Object.entries({ ...BASE_ENV, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const child = spawn(process.execPath, [SEEDER], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => { stdout += chunk; });
+  child.stderr!.on('data', (chunk) => { stderr += chunk; });
+  const done = new Promise<SeederRun>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        const logs = stdout.split('\n').filter((line) => line !== '').map((line) => {
+          try {
+            return JSON.parse(line) as Record<string, unknown>;
+          } catch {
+            throw new Error(`seeder wrote a line to stdout that is not JSON: ${line}`);
+          }
+        });
+        resolve({ code, stdout, stderr, logs });
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+  return { child, done };
+}
+
+export async function runSeeder(env: Record<string, string | undefined>): Promise<SeederRun> {
+  return startSeeder(env).done;
+}
