@@ -35,7 +35,9 @@ const root = new typescript.TypeScriptProject({
     // tools/testing: checks shared by every package's tests.
     `aws-cdk-lib@${VERSIONS.awsCdkLib}`,
     `cdk-nag@${VERSIONS.cdkNag}`,
+    // 4.x and 4.4.x are the last CommonJS releases; jest cannot load the ESM-only 5.x schemas.
     'kubernetes-models@^4.5.1',
+    '@kubernetes-models/prometheus-operator@^4.4.4',
   ],
   gitignore: ['cdk.out', '.jsii.tabl.json'],
   // npm 11 runs no dependency install scripts unless allowed; esbuild bundles the seeder and app assets.

@@ -18,6 +18,12 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
+/**
+ * The official Kubernetes schemas, and the Prometheus Operator CRDs (ServiceMonitor, PodMonitor,
+ * Probe, PrometheusRule) as the operator publishes them.
+ */
+const SCHEMA_PACKAGES = ['kubernetes-models', '@kubernetes-models/prometheus-operator'];
+
 const validators = indexValidators();
 
 /** Kinds that are not in the core schema (CRDs); checked by the caller, not here. */
@@ -67,36 +73,34 @@ function gvk(obj: Json): string {
 }
 
 /**
- * Maps `apiVersion/kind` to the raw schema validator of kubernetes-models. The model classes'
+ * Maps `apiVersion/kind` to the raw schema validator of the schema packages. The model classes'
  * own `validate()` copies and serializes the object first, which would hide which fields the
  * schema reads, so we call the compiled schema function directly.
  */
 function indexValidators(): Map<string, Validator> {
-  const root = dirname(require.resolve('kubernetes-models/package.json'));
   const index = new Map<string, Validator>();
-  const visit = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory() && entry.name !== '_schemas' && entry.name !== 'node_modules') {
-        visit(path);
-      } else if (entry.name.endsWith('.js')) {
-        const source = readFileSync(path, 'utf8');
-        const version = /\.apiVersion="([^"]+)"/.exec(source)?.[1];
-        const kind = /\.kind="([^"]+)"/.exec(source)?.[1];
-        const schema = /_schemas\/(\w+)\.js/.exec(source)?.[1];
-        if (version && kind && schema && !kind.endsWith('List')) {
-          index.set(`${version}/${kind}`, schemaValidator(join(root, '_schemas', `${schema}.js`)));
+  for (const pkg of SCHEMA_PACKAGES) {
+    const root = dirname(require.resolve(`${pkg}/package.json`));
+    const visit = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory() && entry.name !== '_schemas' && entry.name !== 'node_modules') {
+          visit(path);
+        } else if (entry.name.endsWith('.js')) {
+          const source = readFileSync(path, 'utf8');
+          const version = /\.apiVersion="([^"]+)"/.exec(source)?.[1];
+          const kind = /\.kind="([^"]+)"/.exec(source)?.[1];
+          const schema = /_schemas\/(\w+)\.js/.exec(source)?.[1];
+          if (version && kind && schema && !kind.endsWith('List')) {
+            index.set(`${version}/${kind}`, schemaValidator(join(root, '_schemas', `${schema}.js`)));
+          }
         }
       }
-    }
-  };
-  visit(root);
+    };
+    visit(root);
+  }
   return index;
 }
-
-type SchemaFunction = ((data: unknown) => boolean) & {
-  errors?: Array<{ instancePath: string; message?: string; keyword: string; params: unknown }>;
-};
 
 function schemaValidator(file: string): Validator {
   return (data) => {
