@@ -1,19 +1,379 @@
+import { CfnResource, Names, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct } from 'constructs';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cdk8s from 'cdk8s';
+import { Construct, DependencyGroup } from 'constructs';
+import { addManagedAddons, AddonVersions, ManagedAddons, resolveAddonVersions } from './addons';
+import { Capacity, CapacityMode, NodeGroupOptions } from './capacity';
+import { ClusterAutoscaler } from './cluster-autoscaler';
+import { ExternalSecretsOperator, SyncSecretOptions } from './external-secrets';
+import { createKubectlTarget, KubectlTarget } from './kubectl';
+import { DEFAULT_VERSION, validateVersion } from './kubernetes-version';
+import { AlbController, autoModeIngressClass } from './load-balancing';
+import { acknowledgeManagedPolicies } from './nag';
+import { addManagedNodeGroup } from './node-group';
+import { PodIdentity, PodIdentityOptions } from './pod-identity';
+import { defaultStorageClass } from './storage-class';
+
+/** When the Kubernetes-side components (load balancing, default StorageClass, Cluster Autoscaler) are installed. */
+export enum ComponentsInstall {
+  /**
+   * With the first Kubernetes content added through this construct (`addChart`, `addManifest`,
+   * `addHelmChart`, `syncSecret`). A cluster without content then needs no kubectl Lambda at all.
+   */
+  WITH_FIRST_CONTENT = 'WITH_FIRST_CONTENT',
+  /** Always, with the cluster: for clusters whose workloads are deployed by other tools (GitOps, kubectl). */
+  WITH_CLUSTER = 'WITH_CLUSTER',
+}
 
 /** Properties of a {@link Cluster}. */
 export interface ClusterProps {
-  /** The VPC to place the cluster in. */
+  /** The VPC of the cluster. Changing it replaces the cluster. */
   readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets for the control plane's network interfaces and the node groups. Changing them replaces the cluster.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Kubernetes version; 1.35 and 1.36 are supported. Raising it upgrades the cluster in place.
+   * @default eks.KubernetesVersion.V1_36
+   */
+  readonly version?: eks.KubernetesVersion;
+
+  /**
+   * Name of the cluster. Changing it replaces the cluster.
+   * @default - derived from the construct path, stable across deploys
+   */
+  readonly clusterName?: string;
+
+  /**
+   * Where the worker nodes come from.
+   * @default Capacity.nodeGroups({ name: 'default' }) - two to four m6i.large on-demand nodes
+   */
+  readonly capacity?: Capacity;
+
+  /**
+   * Who can reach the Kubernetes API endpoint: `eks.EndpointAccess.PRIVATE`, or
+   * `eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24')` to allow-list CIDRs.
+   * @default eks.EndpointAccess.PUBLIC_AND_PRIVATE
+   */
+  readonly endpointAccess?: eks.EndpointAccess;
+
+  /**
+   * Control plane log types sent to CloudWatch Logs; an empty list turns logging off.
+   * @default - all five: api, audit, authenticator, controllerManager, scheduler
+   */
+  readonly logTypes?: eks.ClusterLoggingTypes[];
+
+  /**
+   * How long CloudWatch keeps the control plane logs.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * KMS key for envelope encryption of Kubernetes Secrets. Can only be set when the cluster is created.
+   * @default - a new key with yearly rotation
+   */
+  readonly secretsEncryptionKey?: kms.IKey;
+
+  /**
+   * IAM roles that get cluster-admin through EKS access entries. Nobody else does: the identity that
+   * deploys the stack gets no implicit admin access.
+   * @default - no admins
+   */
+  readonly admins?: iam.IRole[];
+
+  /**
+   * Versions of the managed add-ons.
+   * @default - the versions pinned by this release (see AddonVersions)
+   */
+  readonly addonVersions?: AddonVersions;
+
+  /**
+   * AWS Load Balancer Controller version (node group clusters; Auto Mode has load balancing built in).
+   * @default eks.AlbControllerVersion.V3_2_2
+   */
+  readonly albControllerVersion?: eks.AlbControllerVersion;
+
+  /**
+   * Helm chart version of the Cluster Autoscaler (node group clusters only).
+   * @default '9.50.1'
+   */
+  readonly clusterAutoscalerChartVersion?: string;
+
+  /**
+   * Helm chart version of External Secrets Operator, installed with the first `syncSecret`.
+   * @default '0.19.2'
+   */
+  readonly externalSecretsChartVersion?: string;
+
+  /**
+   * When the Kubernetes-side components are installed.
+   * @default ComponentsInstall.WITH_FIRST_CONTENT
+   */
+  readonly componentsInstall?: ComponentsInstall;
 }
 
-/** An Amazon EKS cluster (work in progress). */
+/**
+ * An Amazon EKS cluster on aws-eks-v2 (native `AWS::EKS::Cluster`) with what a production cluster needs:
+ * managed node groups or Auto Mode, autoscaling, pinned managed add-ons, load balancing, an encrypted gp3
+ * default StorageClass, control plane logging, secrets encryption and access entries.
+ *
+ * @example
+ * declare const vpc: ec2.IVpc;
+ * const cluster = new Cluster(this, 'Cluster', { vpc });
+ */
 export class Cluster extends Construct {
+  /** The underlying aws-eks-v2 cluster. */
+  public readonly eksCluster: eks.Cluster;
+
   /** The VPC the cluster runs in. */
   public readonly vpc: ec2.IVpc;
 
+  /** The Kubernetes version. */
+  public readonly version: eks.KubernetesVersion;
+
+  /** The name of the cluster. */
+  public readonly clusterName: string;
+
+  /** The capacity mode. */
+  public readonly capacityMode: CapacityMode;
+
+  /** The key encrypting Kubernetes Secrets. */
+  public readonly secretsEncryptionKey: kms.IKey;
+
+  /** The control plane log group, unless logging is off. */
+  public readonly logGroup?: logs.ILogGroup;
+
+  /** The IAM role of the control plane. */
+  public readonly role: iam.IRole;
+
+  /** The managed add-ons by EKS add-on name. */
+  public readonly addons: Record<string, eks.CfnAddon>;
+
+  private readonly nodeSubnets: ec2.SubnetSelection;
+  private readonly managedAddons: ManagedAddons;
+  private readonly nodeGroupList: eks.Nodegroup[] = [];
+  private readonly nodeGroupNames = new Set<string>();
+  /** Everything Kubernetes content waits for: kubectl access, nodes and add-ons. */
+  private readonly ready = new DependencyGroup();
+  /** The components content waits for (and outlives), so e.g. load balancers are deleted before their controller. */
+  private readonly components = new DependencyGroup();
+  private readonly props: ClusterProps;
+  private readonly content: Construct;
+  private kubectl?: KubectlTarget;
+  private externalSecrets?: ExternalSecretsOperator;
+  private albControllerChart?: eks.HelmChart;
+
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
+    this.props = props;
     this.vpc = props.vpc;
+    this.version = props.version ?? DEFAULT_VERSION;
+    validateVersion(this.version);
+    const capacity = props.capacity ?? Capacity.nodeGroups({ name: 'default' });
+    this.capacityMode = capacity.mode;
+    const autoMode = capacity.mode === CapacityMode.AUTO_MODE;
+    if (capacity.mode === CapacityMode.NODE_GROUPS && capacity.groups.length === 0) {
+      throw new Error("'capacity' must list at least one node group in Capacity.nodeGroups(...), got none; use Capacity.autoMode() for node-less capacity");
+    }
+    this.clusterName = props.clusterName ?? Names.uniqueResourceName(this, { maxLength: 100, separator: '-' });
+    if (!Token.isUnresolved(this.clusterName) && !/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(this.clusterName)) {
+      throw new Error(`'clusterName' must be 1-100 letters, digits, '-' or '_' starting with a letter or digit, got '${this.clusterName}'`);
+    }
+    this.nodeSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+
+    this.secretsEncryptionKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
+      description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${this.clusterName}`,
+      enableKeyRotation: true,
+    });
+    const role = new iam.Role(this, 'ClusterRole', {
+      assumedBy: new iam.ServicePrincipal('eks.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSClusterPolicy')],
+    });
+    this.secretsEncryptionKey.grant(role, 'kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey', 'kms:CreateGrant');
+    this.role = role;
+
+    const logTypes = props.logTypes ?? Object.values(eks.ClusterLoggingTypes);
+    if (logTypes.length > 0) {
+      // EKS writes to this group name; creating it first is the only way to set a retention.
+      this.logGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {
+        logGroupName: `/aws/eks/${this.clusterName}/cluster`,
+        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      });
+    }
+
+    this.eksCluster = new eks.Cluster(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets: [this.nodeSubnets],
+      version: this.version,
+      clusterName: this.clusterName,
+      role,
+      endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE,
+      secretsEncryptionKey: this.secretsEncryptionKey,
+      clusterLogging: logTypes.length > 0 ? logTypes : undefined,
+      // Admin access only for the principals named in `admins`, never implicitly for the deployer.
+      bootstrapClusterCreatorAdminPermissions: false,
+      // The managed add-ons below replace the self-managed bootstrap ones.
+      bootstrapSelfManagedAddons: false,
+      ...(autoMode
+        ? {
+          defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
+          compute: { nodePools: capacity.autoModeOptions?.nodePools ?? ['system', 'general-purpose'] },
+        }
+        : { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 }),
+    });
+    acknowledgeManagedPolicies(role, 'EKS requires AmazonEKSClusterPolicy (plus the Auto Mode compute, storage, load balancing and networking policies) on the cluster role; AWS keeps them in step with EKS');
+    const nodePoolRole = this.eksCluster.node.tryFindChild('ResourcenodePoolRole') as iam.IRole | undefined;
+    if (nodePoolRole) {
+      acknowledgeManagedPolicies(nodePoolRole, 'aws-eks-v2 gives Auto Mode nodes the AmazonEKSWorkerNodePolicy and ECR read-only AWS managed policies that EKS documents for them');
+    }
+    const cfnCluster = this.eksCluster.node.defaultChild as CfnResource;
+    // The role must hold its KMS grant before EKS validates the key, and the log group must exist first.
+    cfnCluster.node.addDependency(role);
+    if (this.logGroup) cfnCluster.node.addDependency(this.logGroup);
+
+    this.managedAddons = addManagedAddons(this, this.eksCluster, resolveAddonVersions(this.version.version, props.addonVersions), autoMode);
+    this.addons = this.managedAddons.all;
+    this.ready.add(...Object.values(this.addons));
+
+    for (const admin of props.admins ?? []) {
+      this.addAdmin(`Admin${Names.nodeUniqueId(admin.node)}`, admin);
+    }
+    for (const group of capacity.groups) {
+      this.addNodeGroup(group);
+    }
+    this.content = new Construct(this, 'Content');
+    if (props.componentsInstall === ComponentsInstall.WITH_CLUSTER) {
+      this.kubectlTarget();
+    }
+  }
+
+  /** The managed node groups. */
+  public get nodeGroups(): eks.Nodegroup[] {
+    return [...this.nodeGroupList];
+  }
+
+  /** The kubectl provider, once Kubernetes content or `ComponentsInstall.WITH_CLUSTER` created it. */
+  public get kubectlProvider(): eks.IKubectlProvider | undefined {
+    return this.kubectl?.provider;
+  }
+
+  /** The AWS Load Balancer Controller Helm release, once installed (node group clusters). */
+  public get albController(): eks.HelmChart | undefined {
+    return this.albControllerChart;
+  }
+
+  /**
+   * Adds a managed node group in the cluster's private subnets. Not allowed in Auto Mode.
+   */
+  public addNodeGroup(options: NodeGroupOptions): eks.Nodegroup {
+    if (this.capacityMode === CapacityMode.AUTO_MODE) {
+      throw new Error(`'addNodeGroup' is not allowed with Capacity.autoMode(): Auto Mode provisions nodes itself, got node group '${options.name}'; use Capacity.nodeGroups(...) instead`);
+    }
+    if (this.nodeGroupNames.has(options.name)) {
+      throw new Error(`'name' of each node group must be unique, got '${options.name}' twice`);
+    }
+    this.nodeGroupNames.add(options.name);
+    const nodeGroup = addManagedNodeGroup(this.eksCluster, options, this.nodeSubnets);
+    // Nodes join only with networking in place; DNS, metrics and storage pods need nodes to run on.
+    nodeGroup.node.addDependency(...this.managedAddons.beforeNodes);
+    for (const addon of this.managedAddons.afterNodes) addon.node.addDependency(nodeGroup);
+    acknowledgeManagedPolicies(nodeGroup.role, 'EKS managed node groups need the worker node, VPC CNI and ECR read-only AWS managed policies that AWS keeps in step with EKS');
+    this.nodeGroupList.push(nodeGroup);
+    this.ready.add(nodeGroup);
+    return nodeGroup;
+  }
+
+  /** Gives an IAM role cluster-admin through an access entry (`AmazonEKSClusterAdminPolicy`, cluster scope). */
+  public addAdmin(id: string, role: iam.IRole): eks.AccessEntry {
+    return this.eksCluster.grantClusterAdmin(id, role.roleArn);
+  }
+
+  /**
+   * Creates an IAM role that the pods of one service account assume through EKS Pod Identity.
+   * Grant it what the workload needs, e.g. `bucket.grantRead(identity)`.
+   */
+  public addPodIdentity(id: string, options: PodIdentityOptions): PodIdentity {
+    return new PodIdentity(this, id, { ...options, cluster: this.eksCluster });
+  }
+
+  /** Applies a cdk8s chart to the cluster. */
+  public addChart(id: string, chart: cdk8s.Chart): eks.KubernetesManifest {
+    return this.addManifest(id, ...chart.toJson());
+  }
+
+  /** Applies Kubernetes objects to the cluster. */
+  public addManifest(id: string, ...manifest: Record<string, any>[]): eks.KubernetesManifest {
+    return this.asContent(new eks.KubernetesManifest(this.content, id, { cluster: this.kubectlTarget().cluster, manifest }));
+  }
+
+  /** Installs a Helm chart on the cluster. Pin `version`. */
+  public addHelmChart(id: string, options: eks.HelmChartOptions): eks.HelmChart {
+    return this.asContent(new eks.HelmChart(this.content, id, { ...options, cluster: this.kubectlTarget().cluster }));
+  }
+
+  /**
+   * Copies a Secrets Manager secret into a Kubernetes Secret through External Secrets Operator
+   * (installed once, with the first call). Only the secret's ARN appears in the template and manifest.
+   */
+  public syncSecret(id: string, options: SyncSecretOptions): eks.KubernetesManifest {
+    const target = this.kubectlTarget();
+    if (!this.externalSecrets) {
+      this.externalSecrets = new ExternalSecretsOperator(this, 'ExternalSecrets', {
+        cluster: target.cluster,
+        chartVersion: this.props.externalSecretsChartVersion ?? '0.19.2',
+      });
+      this.externalSecrets.node.addDependency(this.ready);
+    }
+    return this.asContent(this.externalSecrets.sync(this.content, id, options));
+  }
+
+  private asContent<T extends Construct>(resource: T): T {
+    resource.node.addDependency(this.ready, this.components);
+    return resource;
+  }
+
+  /** Creates the kubectl provider and the Kubernetes-side components, once. */
+  private kubectlTarget(): KubectlTarget {
+    if (this.kubectl) return this.kubectl;
+    const endpoint = this.props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE;
+    // With a private endpoint, the handler runs in the VPC so it can always reach the API server.
+    const subnets = endpoint._config.privateAccess ? this.vpc.selectSubnets(this.nodeSubnets).subnets : undefined;
+    const kubectl = this.kubectl = createKubectlTarget(this, this.eksCluster, subnets);
+    this.ready.add(kubectl.access);
+
+    const autoMode = this.capacityMode === CapacityMode.AUTO_MODE;
+    const platform = new eks.KubernetesManifest(this, 'Platform', {
+      cluster: kubectl.cluster,
+      manifest: [defaultStorageClass(autoMode), ...(autoMode ? autoModeIngressClass() : [])],
+    });
+    platform.node.addDependency(this.ready);
+    this.components.add(platform);
+    if (!autoMode) {
+      const alb = new AlbController(this, 'AlbController', {
+        cluster: kubectl.cluster,
+        vpc: this.vpc,
+        version: this.props.albControllerVersion ?? eks.AlbControllerVersion.V3_2_2,
+      });
+      const autoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', {
+        cluster: kubectl.cluster,
+        clusterName: this.clusterName,
+        kubernetesVersion: this.version.version,
+        chartVersion: this.props.clusterAutoscalerChartVersion ?? '9.50.1',
+      });
+      alb.node.addDependency(this.ready);
+      autoscaler.node.addDependency(this.ready);
+      this.components.add(alb.chart, autoscaler.chart);
+      this.albControllerChart = alb.chart;
+    }
+    return kubectl;
   }
 }

@@ -1,0 +1,115 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { PodIdentity } from './pod-identity';
+
+const NAMESPACE = 'external-secrets';
+const SERVICE_ACCOUNT = 'external-secrets';
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** What to copy from AWS Secrets Manager into a Kubernetes Secret. */
+export interface SyncSecretOptions {
+  /** The Secrets Manager secret to read. Its value never enters a template or manifest, only its ARN. */
+  readonly secret: secretsmanager.ISecret;
+
+  /** Namespace of the Kubernetes Secret; it must exist (e.g. created by your chart). */
+  readonly namespace: string;
+
+  /** Name of the Kubernetes Secret that External Secrets Operator creates and owns. */
+  readonly name: string;
+
+  /**
+   * Kubernetes Secret key to JSON property of the secret value, e.g. `{ rootUser: 'username' }`.
+   * @default - every top-level JSON property of the secret value becomes a key
+   */
+  readonly keys?: Record<string, string>;
+
+  /**
+   * How often the operator re-reads the secret, so rotations reach the cluster.
+   * @default Duration.hours(1)
+   */
+  readonly refreshInterval?: Duration;
+}
+
+/** Props of {@link ExternalSecretsOperator}. */
+export interface ExternalSecretsOperatorProps {
+  readonly cluster: eks.ICluster;
+  readonly chartVersion: string;
+}
+
+/**
+ * External Secrets Operator from its pinned Helm chart. Its controller reads Secrets Manager with a
+ * Pod Identity role that is granted each synced secret and nothing else.
+ */
+export class ExternalSecretsOperator extends Construct {
+  public readonly identity: PodIdentity;
+  public readonly chart: eks.HelmChart;
+  private readonly cluster: eks.ICluster;
+
+  constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps) {
+    super(scope, id);
+    this.cluster = props.cluster;
+    this.identity = new PodIdentity(this, 'Identity', { cluster: props.cluster, namespace: NAMESPACE, serviceAccount: SERVICE_ACCOUNT });
+    this.chart = new eks.HelmChart(this, 'Chart', {
+      cluster: props.cluster,
+      repository: 'https://charts.external-secrets.io',
+      chart: 'external-secrets',
+      version: props.chartVersion,
+      release: 'external-secrets',
+      namespace: NAMESPACE,
+      // The SecretStore and ExternalSecret CRDs and the webhook must be ready before any sync is applied.
+      wait: true,
+      timeout: Duration.minutes(10),
+      values: {
+        installCRDs: true,
+        serviceAccount: { create: true, name: SERVICE_ACCOUNT },
+      },
+    });
+    this.chart.node.addDependency(this.identity.association);
+  }
+
+  /** Grants the operator read access to the secret and applies a SecretStore and ExternalSecret for it. */
+  public sync(scope: Construct, id: string, options: SyncSecretOptions): eks.KubernetesManifest {
+    for (const [prop, value] of [['namespace', options.namespace], ['name', options.name]]) {
+      if (!Token.isUnresolved(value) && !DNS_LABEL.test(value)) {
+        throw new Error(`'${prop}' must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters), got '${value}'`);
+      }
+    }
+    const keys = Object.entries(options.keys ?? {});
+    if (options.keys && keys.length === 0) {
+      throw new Error("'keys' must map at least one Kubernetes key to a JSON property, got {}; omit it to copy every property");
+    }
+    options.secret.grantRead(this.identity);
+    const store = `${options.name}-aws`;
+    const remoteKey = options.secret.secretArn;
+    const manifest = new eks.KubernetesManifest(scope, id, {
+      cluster: this.cluster,
+      manifest: [
+        {
+          apiVersion: 'external-secrets.io/v1',
+          kind: 'SecretStore',
+          metadata: { name: store, namespace: options.namespace },
+          // No auth block: the controller uses its own Pod Identity credentials.
+          spec: { provider: { aws: { service: 'SecretsManager', region: Stack.of(this).region } } },
+        },
+        {
+          apiVersion: 'external-secrets.io/v1',
+          kind: 'ExternalSecret',
+          metadata: { name: options.name, namespace: options.namespace },
+          spec: {
+            refreshInterval: `${(options.refreshInterval ?? Duration.hours(1)).toSeconds()}s`,
+            secretStoreRef: { kind: 'SecretStore', name: store },
+            target: { name: options.name, creationPolicy: 'Owner' },
+            ...(keys.length > 0
+              ? { data: keys.map(([secretKey, property]) => ({ secretKey, remoteRef: { key: remoteKey, property } })) }
+              : { dataFrom: [{ extract: { key: remoteKey } }] }),
+          },
+        },
+      ],
+    });
+    // The CRDs come with the chart; the read grant must exist before the first refresh.
+    manifest.node.addDependency(this.chart, this.identity);
+    return manifest;
+  }
+}

@@ -1,0 +1,46 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { expectCfnLintClean, expectNagClean, nagApp } from '../../../tools/testing/cloudformation';
+import { Capacity, ComponentsInstall } from '../src';
+import { addContent, clusterStack } from './fixtures';
+
+// Every scenario the README describes; cfn-lint runs once over all of them.
+const scenarios: Record<string, (app: App) => ReturnType<typeof clusterStack>> = {
+  'node-groups': (app) => clusterStack({}, app),
+  'node-groups-with-content': (app) => {
+    const s = clusterStack({}, app);
+    addContent(s.stack, s.cluster);
+    return s;
+  },
+  'auto-mode-with-content': (app) => {
+    const s = clusterStack({ capacity: Capacity.autoMode() }, app);
+    addContent(s.stack, s.cluster);
+    return s;
+  },
+  'private-endpoint-with-components': (app) => clusterStack({
+    endpointAccess: eks.EndpointAccess.PRIVATE,
+    componentsInstall: ComponentsInstall.WITH_CLUSTER,
+  }, app),
+};
+
+describe('compliance', () => {
+  test('cfn-lint reports no error on any scenario', () => {
+    // GIVEN / WHEN
+    const templates = Object.fromEntries(Object.entries(scenarios).map(([name, make]) => [name, Template.fromStack(make(new App()).stack).toJSON()]));
+
+    // THEN
+    expectCfnLintClean(templates);
+  });
+
+  test.each(Object.keys(scenarios))('cdk-nag AwsSolutions has no unacknowledged error: %s', (name) => {
+    // GIVEN
+    const app = nagApp();
+
+    // WHEN
+    scenarios[name](app);
+
+    // THEN
+    expectNagClean(app);
+  });
+});
