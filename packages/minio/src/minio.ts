@@ -1,21 +1,474 @@
+import { createHash } from 'crypto';
+import { ApiObject, Chart, Names, Size } from 'cdk8s';
+import {
+  ContainerResources, Cpu, INetworkPolicyPeer, IPodSelector, ISecret, k8s, LabelSelector,
+  NetworkPolicy, NetworkPolicyPeerConfig, NetworkPolicyPort, PodSelectorConfig, Secret,
+} from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
+import { Bucket, BucketJob, BucketJobOptions, secretEnv } from './bucket-job';
+import { MinioCredentials, resolveCredentials } from './credentials';
+import { ImageOptions, MINIO_IMAGE, resolveImage } from './image';
+import { MetricsAuth, MetricsOptions, scrapeAnnotations, serviceMonitor } from './metrics';
+import { NetworkIsolation } from './network';
+import { positiveQuantity } from './quantity';
+import { resolveResources } from './resources';
+import { containerSecurityContext, podSecurityContext } from './security';
+import { MinioTopology, PlacementPolicy } from './topology';
+import { checkDnsLabel, checkDnsSubdomain, fail } from './validation';
+
+/** Persistent volumes of the MinIO pods, one PersistentVolumeClaim per drive. */
+export interface StorageOptions {
+  /**
+   * Size of each drive. The volume claim templates of a StatefulSet cannot change: a new size
+   * needs the StatefulSet deleted with `--cascade=orphan` and the claims resized by hand.
+   * @default Size.gibibytes(10)
+   */
+  readonly size?: Size;
+
+  /**
+   * StorageClass of the drives (same immutability as `size`).
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+}
+
+/** The MinIO web console on port 9001. */
+export interface ConsoleOptions {
+  /**
+   * Public URL of the console when you put it behind an Ingress or a port-forward (`MINIO_BROWSER_REDIRECT_URL`).
+   * @default - none: the console serves its in-cluster address
+   */
+  readonly browserRedirectUrl?: string;
+}
 
 /** Properties of a {@link Minio}. */
 export interface MinioProps {
+  /** The existing Secret holding the root user and password. */
+  readonly credentials: MinioCredentials;
+
   /**
-   * Namespace of the objects.
-   * @default - the chart's namespace
+   * Standalone (one pod) or distributed (erasure-coded pods).
+   * @default MinioTopology.standalone()
+   */
+  readonly topology?: MinioTopology;
+
+  /**
+   * Size and StorageClass of each drive.
+   * @default - 10 GiB on the cluster's default StorageClass
+   */
+  readonly storage?: StorageOptions;
+
+  /**
+   * Buckets created by a Job once MinIO is ready; existing buckets are left as they are.
+   * @default - no buckets and no Job
+   */
+  readonly buckets?: Bucket[];
+
+  /**
+   * Settings of the bucket Job (image, retries, deadlines); only used with `buckets`.
+   * @default - mc pinned by tag and digest, 4 retries, 15 minute deadline, deleted 1 hour after it finished
+   */
+  readonly bucketJob?: BucketJobOptions;
+
+  /**
+   * Turns the web console on (port 9001, a ClusterIP Service). Nothing may reach it until
+   * `allowConsoleFrom()` opens it.
+   * @default - console off (`MINIO_BROWSER=off`)
+   */
+  readonly console?: ConsoleOptions;
+
+  /**
+   * Prometheus metrics: scrape annotations on the pods, the auth mode, and an optional ServiceMonitor.
+   * @default - no scrape annotations; metrics need a bearer token (MinIO's default)
+   */
+  readonly metrics?: MetricsOptions;
+
+  /**
+   * The MinIO server image.
+   * @default - quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z pinned by digest
+   */
+  readonly image?: ImageOptions;
+
+  /**
+   * Names of `kubernetes.io/dockerconfigjson` Secrets for pulling the images from a private mirror.
+   * @default - none
+   */
+  readonly imagePullSecrets?: string[];
+
+  /**
+   * Requests and limits of the MinIO container; unset leaves take the defaults.
+   * @default - cpu 250m request / 1 limit, memory 512Mi request / 1Gi limit
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * Base name of every object (StatefulSet, Services, ...), at most 40 characters. Renaming replaces them all, data claims included.
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of every object. It is part of the endpoint and of the peer addresses of
+   * distributed nodes, so it is always written into the manifests.
+   * @default - the chart's namespace, else `default`
    */
   readonly namespace?: string;
+
+  /**
+   * DNS domain of the cluster, for the fully qualified addresses of pods and services.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
 }
 
-/** Work in progress. */
-export class Minio extends Construct {
-  /** Namespace of the objects, if set. */
-  public readonly namespace?: string;
+const API_PORT_NAME = 'api';
+const CONSOLE_PORT_NAME = 'console';
+/** $HOME of the server: MinIO creates `~/.minio` and `~/.minio/certs/CAs` at start and exits if it cannot. */
+const HOME = '/home/minio';
 
-  constructor(scope: Construct, id: string, props: MinioProps = {}) {
+/**
+ * MinIO object storage on any Kubernetes cluster: a StatefulSet with persistent drives,
+ * hardened to the restricted Pod Security Standard, isolated by NetworkPolicies, with
+ * health probes, optional buckets, console and metrics.
+ *
+ * @example
+ * const minio = new Minio(chart, 'Minio', {
+ *   credentials: { secretName: 'minio-root' },
+ *   buckets: [{ name: 'site', versioning: true }],
+ * });
+ */
+export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer {
+  /** Port of the S3 API. */
+  public static readonly API_PORT = 9000;
+  /** Port of the web console, when enabled. */
+  public static readonly CONSOLE_PORT = 9001;
+
+  /** Base name of the objects. */
+  public readonly name: string;
+  /** Namespace of the objects. */
+  public readonly namespace: string;
+  /** Name of the ClusterIP Service of the S3 API. */
+  public readonly serviceName: string;
+  /** Port of the S3 API on the Service. */
+  public readonly port: number;
+  /** In-cluster URL of the S3 API, e.g. `http://minio.storage.svc.cluster.local:9000`. */
+  public readonly endpoint: string;
+  /** Name of the headless Service that gives each pod its DNS name. */
+  public readonly headlessServiceName: string;
+  /** Name of the console Service, when the console is on. */
+  public readonly consoleServiceName?: string;
+  /** The Secret holding the root credentials (a reference; the construct does not create it). */
+  public readonly credentialsSecret: ISecret;
+  /** Key of the root user in `credentialsSecret`. */
+  public readonly rootUserKey: string;
+  /** Key of the root password in `credentialsSecret`. */
+  public readonly rootPasswordKey: string;
+  /** Labels that select the MinIO server pods. */
+  public readonly selectorLabels: { [key: string]: string };
+  /** The topology the construct deployed. */
+  public readonly topology: MinioTopology;
+  /** The StatefulSet (escape hatch). */
+  public readonly statefulSet: ApiObject;
+  /** The ClusterIP Service of the S3 API (escape hatch). */
+  public readonly service: ApiObject;
+  /** The default-deny NetworkPolicy of the server pods (escape hatch). */
+  public readonly networkPolicy: ApiObject;
+  /** The Job creating the buckets, when there are buckets. */
+  public readonly bucketJob?: ApiObject;
+  /** The ServiceMonitor, when requested. */
+  public readonly serviceMonitor?: ApiObject;
+
+  private readonly consoleEnabled: boolean;
+
+  constructor(scope: Construct, id: string, props: MinioProps) {
     super(scope, id);
-    this.namespace = props.namespace;
+    this.name = props.name ?? Names.toDnsLabel(this, { maxLen: 40 });
+    checkDnsLabel('name', this.name, 40);
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
+    checkDnsLabel('namespace', this.namespace);
+    const clusterDomain = props.clusterDomain ?? 'cluster.local';
+    checkDnsSubdomain('clusterDomain', clusterDomain);
+
+    const credentials = resolveCredentials(props.credentials);
+    const topology = props.topology ?? MinioTopology.standalone();
+    const image = resolveImage('image', props.image, MINIO_IMAGE);
+    const resources = resolveResources('resources', props.resources, {
+      cpuRequest: Cpu.millis(250), cpuLimit: Cpu.units(1),
+      memoryRequest: Size.mebibytes(512), memoryLimit: Size.gibibytes(1),
+    });
+    const storageSize = (props.storage?.size ?? Size.gibibytes(10)).asString();
+    positiveQuantity('storage.size', storageSize);
+    if (props.storage?.storageClassName !== undefined) {
+      checkDnsSubdomain('storage.storageClassName', props.storage.storageClassName);
+    }
+    const redirect = props.console?.browserRedirectUrl;
+    if (redirect !== undefined && !/^https?:\/\/[^\s/]+/.test(redirect)) {
+      fail('console.browserRedirectUrl', 'must be an http:// or https:// URL', redirect);
+    }
+    const pullSecrets = (props.imagePullSecrets ?? []).map((secret, i) => {
+      checkDnsSubdomain(`imagePullSecrets[${i}]`, secret);
+      return { name: secret };
+    });
+
+    this.topology = topology;
+    this.consoleEnabled = props.console !== undefined;
+    this.port = Minio.API_PORT;
+    this.serviceName = this.name;
+    this.headlessServiceName = `${this.name}-hl`;
+    this.consoleServiceName = this.consoleEnabled ? `${this.name}-console` : undefined;
+    this.endpoint = `http://${this.serviceName}.${this.namespace}.svc.${clusterDomain}:${this.port}`;
+    this.credentialsSecret = Secret.fromSecretName(this, 'Credentials', credentials.secretName);
+    this.rootUserKey = credentials.userKey;
+    this.rootPasswordKey = credentials.passwordKey;
+
+    const common = { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': this.name };
+    const managed = { 'app.kubernetes.io/managed-by': 'cdk8s' };
+    this.selectorLabels = { ...common, 'app.kubernetes.io/component': 'server' };
+    const metadata = (name: string, component: string) => ({
+      name, namespace: this.namespace, labels: { ...common, ...managed, 'app.kubernetes.io/component': component },
+    });
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(this.name, 'server'),
+      automountServiceAccountToken: false,
+    });
+
+    const apiPort: k8s.ServicePort = { name: API_PORT_NAME, port: this.port, targetPort: k8s.IntOrString.fromString(API_PORT_NAME), protocol: 'TCP' };
+    const apiServiceMetadata = metadata(this.serviceName, 'api');
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: apiServiceMetadata,
+      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: [apiPort] },
+    });
+    new k8s.KubeService(this, 'HeadlessService', {
+      metadata: metadata(this.headlessServiceName, 'peers'),
+      spec: {
+        clusterIp: 'None',
+        // Distributed nodes must resolve each other before any is ready: readiness needs quorum.
+        publishNotReadyAddresses: true,
+        selector: this.selectorLabels,
+        ports: [apiPort],
+      },
+    });
+    if (this.consoleServiceName) {
+      new k8s.KubeService(this, 'ConsoleService', {
+        metadata: metadata(this.consoleServiceName, 'console'),
+        spec: {
+          type: 'ClusterIP',
+          selector: this.selectorLabels,
+          ports: [{ name: CONSOLE_PORT_NAME, port: Minio.CONSOLE_PORT, targetPort: k8s.IntOrString.fromString(CONSOLE_PORT_NAME), protocol: 'TCP' }],
+        },
+      });
+    }
+
+    const env: k8s.EnvVar[] = [
+      secretEnv('MINIO_ROOT_USER', credentials.secretName, credentials.userKey),
+      secretEnv('MINIO_ROOT_PASSWORD', credentials.secretName, credentials.passwordKey),
+      { name: 'HOME', value: HOME },
+      // Without a console address MinIO would still serve the console on a random port.
+      ...(this.consoleEnabled ? [] : [{ name: 'MINIO_BROWSER', value: 'off' }]),
+      ...(redirect ? [{ name: 'MINIO_BROWSER_REDIRECT_URL', value: redirect }] : []),
+      ...(props.metrics ? [{ name: 'MINIO_PROMETHEUS_AUTH_TYPE', value: props.metrics.auth ?? MetricsAuth.JWT }] : []),
+    ];
+    const drives = driveNames(topology.drivesPerReplica);
+    const probe = (path: string, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
+      httpGet: { path, port: k8s.IntOrString.fromString(API_PORT_NAME), scheme: 'HTTP' },
+      periodSeconds, timeoutSeconds: 5, failureThreshold,
+    });
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      metadata: metadata(this.name, 'server'),
+      spec: {
+        serviceName: this.headlessServiceName,
+        replicas: topology.replicas,
+        // All nodes must start together: with OrderedReady, pod 0 would wait for a quorum forever.
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate' },
+        selector: { matchLabels: this.selectorLabels },
+        template: {
+          metadata: {
+            labels: { ...this.selectorLabels, ...managed },
+            annotations: props.metrics ? scrapeAnnotations(this.port) : undefined,
+          },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: podSecurityContext(),
+            imagePullSecrets: pullSecrets.length ? pullSecrets : undefined,
+            affinity: topology.isDistributed ? antiAffinity(topology.nodeSpread, this.selectorLabels) : undefined,
+            topologySpreadConstraints: topology.isDistributed ? [{
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: topology.zoneSpread === PlacementPolicy.REQUIRED ? 'DoNotSchedule' : 'ScheduleAnyway',
+              labelSelector: { matchLabels: this.selectorLabels },
+            }] : undefined,
+            containers: [{
+              name: 'minio',
+              image: image.image,
+              imagePullPolicy: image.pullPolicy,
+              command: ['minio'],
+              args: this.serverArgs(topology, clusterDomain),
+              env,
+              ports: [
+                { name: API_PORT_NAME, containerPort: Minio.API_PORT, protocol: 'TCP' },
+                ...(this.consoleEnabled ? [{ name: CONSOLE_PORT_NAME, containerPort: Minio.CONSOLE_PORT, protocol: 'TCP' }] : []),
+              ],
+              resources,
+              securityContext: containerSecurityContext(),
+              // A distributed start waits for its peers; liveness only counts once the server answers.
+              startupProbe: probe('/minio/health/live', 5, 60),
+              livenessProbe: probe('/minio/health/live', 10, 3),
+              readinessProbe: probe('/minio/health/ready', 10, 3),
+              volumeMounts: [
+                ...drives.map((d) => ({ name: d.name, mountPath: d.path })),
+                { name: 'tmp', mountPath: '/tmp' },
+                { name: 'config', mountPath: `${HOME}/.minio` },
+              ],
+            }],
+            volumes: [
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+              { name: 'config', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+            ],
+          },
+        },
+        volumeClaimTemplates: drives.map((d) => ({
+          metadata: { name: d.name, labels: this.selectorLabels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: props.storage?.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
+          },
+        })),
+      },
+    });
+
+    if (topology.isDistributed) {
+      new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata: metadata(this.name, 'server'),
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(topology.maxUnavailable), selector: { matchLabels: this.selectorLabels } },
+      });
+    }
+
+    let jobLabels: Record<string, string> | undefined;
+    if (props.buckets && props.buckets.length > 0) {
+      jobLabels = { ...common, 'app.kubernetes.io/component': 'bucket-job' };
+      this.bucketJob = new BucketJob(this, 'Buckets', {
+        buckets: props.buckets,
+        options: props.bucketJob,
+        namePrefix: this.name,
+        namespace: this.namespace,
+        labels: jobLabels,
+        host: `${this.serviceName}.${this.namespace}.svc.${clusterDomain}`,
+        port: this.port,
+        credentials,
+        serviceAccountName: this.name,
+        imagePullSecrets: pullSecrets.length ? pullSecrets : undefined,
+      }).job;
+    } else if (props.bucketJob) {
+      throw new Error('\'bucketJob\' is set but \'buckets\' is empty: declare the buckets the job should create');
+    }
+
+    this.networkPolicy = new NetworkIsolation(this, 'Isolation', {
+      namePrefix: this.name,
+      namespace: this.namespace,
+      serverLabels: this.selectorLabels,
+      apiPort: this.port,
+      distributed: topology.isDistributed,
+      jobLabels,
+    }).serverPolicy;
+
+    if (props.metrics?.serviceMonitor) {
+      this.serviceMonitor = serviceMonitor(this, 'ServiceMonitor', {
+        options: props.metrics.serviceMonitor,
+        auth: props.metrics.auth ?? MetricsAuth.JWT,
+        name: this.name,
+        namespace: this.namespace,
+        serviceLabels: apiServiceMetadata.labels,
+        portName: API_PORT_NAME,
+      });
+    }
   }
+
+  /**
+   * Lets the peer's pods reach the S3 API (port 9000) through MinIO's NetworkPolicy. Opens
+   * MinIO's side only: if the peer is itself egress-isolated, open its side too, e.g.
+   * `app.connections.allowTo(minio, { isolation: PodConnectionsIsolation.POD, ports: [NetworkPolicyPort.tcp(9000)] })`.
+   * Calling it again for the same peer returns the same policy.
+   *
+   * @param peer pods (`Pods.select`, a Deployment...), namespaces or an IP block
+   * @returns the NetworkPolicy that admits the peer
+   */
+  public allowFrom(peer: INetworkPolicyPeer): NetworkPolicy {
+    return this.allowIngress('AllowApi', peer, this.port);
+  }
+
+  /**
+   * Lets the peer's pods reach the web console (port 9001). Fails when the console is off.
+   *
+   * @param peer pods, namespaces or an IP block (e.g. your ingress controller)
+   * @returns the NetworkPolicy that admits the peer
+   */
+  public allowConsoleFrom(peer: INetworkPolicyPeer): NetworkPolicy {
+    if (!this.consoleEnabled) {
+      throw new Error(`allowConsoleFrom(${peer.node.path}): the console is off; set 'console' to turn it on first`);
+    }
+    return this.allowIngress('AllowConsole', peer, Minio.CONSOLE_PORT);
+  }
+
+  /** Selects the MinIO server pods in their namespace. */
+  public toPodSelectorConfig(): PodSelectorConfig {
+    return { labelSelector: LabelSelector.of({ labels: this.selectorLabels }), namespaces: { names: [this.namespace] } };
+  }
+
+  /** The MinIO server pods as a network peer. */
+  public toNetworkPolicyPeerConfig(): NetworkPolicyPeerConfig {
+    return { podSelector: this.toPodSelectorConfig() };
+  }
+
+  /** The MinIO server pods as a pod selector. */
+  public toPodSelector(): IPodSelector | undefined {
+    return this;
+  }
+
+  private allowIngress(prefix: string, peer: INetworkPolicyPeer, port: number): NetworkPolicy {
+    const id = `${prefix}${peer.node.addr}`;
+    const existing = this.node.tryFindChild(id);
+    if (existing) return existing as NetworkPolicy;
+    const suffix = createHash('sha256').update(peer.node.path).digest('hex').slice(0, 8);
+    return new NetworkPolicy(this, id, {
+      selector: this,
+      metadata: { name: `${this.name}-${prefix === 'AllowApi' ? 'api' : 'console'}-${suffix}`, namespace: this.namespace },
+      ingress: { rules: [{ peer, ports: [NetworkPolicyPort.tcp(port)] }] },
+    });
+  }
+
+  /** `minio server` arguments: the drives, or in distributed mode every drive of every pod. */
+  private serverArgs(topology: MinioTopology, clusterDomain: string): string[] {
+    const paths = topology.drivesPerReplica === 1 ? '/export' : `/export{0...${topology.drivesPerReplica - 1}}`;
+    const volumes = topology.isDistributed
+      ? `http://${this.name}-{0...${topology.replicas - 1}}.${this.headlessServiceName}.${this.namespace}.svc.${clusterDomain}${paths}`
+      : paths;
+    return [
+      'server', volumes,
+      '--address', `:${Minio.API_PORT}`,
+      ...(this.consoleEnabled ? ['--console-address', `:${Minio.CONSOLE_PORT}`] : []),
+      '--certs-dir', `${HOME}/.minio/certs`,
+    ];
+  }
+}
+
+/** Volume names and mount paths of a pod's drives: `/export`, or `/export0`...`/exportN-1`. */
+function driveNames(count: number): Array<{ name: string; path: string }> {
+  if (count === 1) return [{ name: 'export', path: '/export' }];
+  return Array.from({ length: count }, (_, i) => ({ name: `export-${i}`, path: `/export${i}` }));
+}
+
+/** Keeps MinIO pods off each other's nodes. */
+function antiAffinity(policy: PlacementPolicy, labels: Record<string, string>): k8s.Affinity {
+  const term: k8s.PodAffinityTerm = { labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' };
+  return {
+    podAntiAffinity: policy === PlacementPolicy.REQUIRED
+      ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+      : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+  };
 }

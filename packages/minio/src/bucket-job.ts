@@ -1,0 +1,187 @@
+import { createHash } from 'crypto';
+import { Duration, Size } from 'cdk8s';
+import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import { checkBucketName } from './bucket-name';
+import { bucketScript, BucketSpec } from './bucket-script';
+import { ResolvedCredentials } from './credentials';
+import { ImageOptions, MC_IMAGE, resolveImage } from './image';
+import { resolveResources } from './resources';
+import { containerSecurityContext, podSecurityContext } from './security';
+import { checkInteger, fail } from './validation';
+
+/** A bucket the construct creates once MinIO is ready. */
+export interface Bucket {
+  /** Bucket name; must follow the S3 bucket naming rules. */
+  readonly name: string;
+
+  /**
+   * Turns object versioning on. Versioning cannot be turned off again, only suspended, so the job
+   * never touches the versioning of a bucket that does not ask for it.
+   * @default false
+   */
+  readonly versioning?: boolean;
+}
+
+/** Settings of the Job that creates the declared buckets. */
+export interface BucketJobOptions {
+  /**
+   * The mc (MinIO client) image; the job runs bash from it.
+   * @default - quay.io/minio/mc, pinned by tag and digest
+   */
+  readonly image?: ImageOptions;
+
+  /**
+   * Requests and limits of the job's container; unset leaves take the defaults.
+   * @default - cpu 50m request / 200m limit, memory 64Mi request / 128Mi limit
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * Pod failures before the Job gives up.
+   * @default 4
+   */
+  readonly backoffLimit?: number;
+
+  /**
+   * Time after which the Job is stopped, however many retries are left.
+   * @default Duration.minutes(15)
+   */
+  readonly activeDeadline?: Duration;
+
+  /**
+   * Time a finished Job (and its pods and logs) is kept before Kubernetes deletes it.
+   * @default Duration.hours(1)
+   */
+  readonly ttlAfterFinished?: Duration;
+
+  /**
+   * Probes of `/minio/health/ready` before a pod gives up and fails.
+   * @default 60
+   */
+  readonly readinessAttempts?: number;
+
+  /**
+   * Wait between two readiness probes.
+   * @default Duration.seconds(5)
+   */
+  readonly readinessInterval?: Duration;
+}
+
+/** What the MinIO construct hands to its bucket job. */
+export interface BucketJobProps {
+  readonly buckets: Bucket[];
+  readonly options?: BucketJobOptions;
+  readonly namePrefix: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly host: string;
+  readonly port: number;
+  readonly credentials: ResolvedCredentials;
+  readonly serviceAccountName: string;
+  readonly imagePullSecrets?: k8s.LocalObjectReference[];
+}
+
+/**
+ * A Job that waits for MinIO to be ready, then creates the buckets (and turns versioning on)
+ * with `mc`. Every step is idempotent, so a re-run changes nothing. Its name carries a hash of
+ * its whole configuration: Jobs are immutable, so a changed bucket list becomes a new Job
+ * (which runs) instead of a failed update of the old one.
+ */
+export class BucketJob extends Construct {
+  public readonly job: k8s.KubeJob;
+  /** Labels of the job's pods, for network policies. */
+  public readonly podLabels: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: BucketJobProps) {
+    super(scope, id);
+    const options = props.options ?? {};
+    const buckets = resolveBuckets(props.buckets);
+    const image = resolveImage('bucketJob.image', options.image, MC_IMAGE);
+    const resources = resolveResources('bucketJob.resources', options.resources, {
+      cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(200),
+      memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(128),
+    });
+    const backoffLimit = options.backoffLimit ?? 4;
+    checkInteger('bucketJob.backoffLimit', backoffLimit, 0, 100);
+    const deadline = seconds('bucketJob.activeDeadline', options.activeDeadline ?? Duration.minutes(15));
+    const ttl = seconds('bucketJob.ttlAfterFinished', options.ttlAfterFinished ?? Duration.hours(1));
+    const attempts = options.readinessAttempts ?? 60;
+    checkInteger('bucketJob.readinessAttempts', attempts, 1, 10_000);
+    const interval = seconds('bucketJob.readinessInterval', options.readinessInterval ?? Duration.seconds(5));
+    if (attempts * interval >= deadline) {
+      fail('bucketJob.activeDeadline', `must be longer than the readiness wait ('bucketJob.readinessAttempts' × 'bucketJob.readinessInterval' = ${attempts * interval}s)`, `${deadline}s`);
+    }
+
+    const script = bucketScript(buckets);
+    const env: k8s.EnvVar[] = [
+      { name: 'MINIO_HOST', value: props.host },
+      { name: 'MINIO_PORT', value: String(props.port) },
+      { name: 'READY_ATTEMPTS', value: String(attempts) },
+      { name: 'READY_INTERVAL_SECONDS', value: String(interval) },
+      secretEnv('MINIO_ROOT_USER', props.credentials.secretName, props.credentials.userKey),
+      secretEnv('MINIO_ROOT_PASSWORD', props.credentials.secretName, props.credentials.passwordKey),
+      // mc keeps its aliases in a config directory; the root filesystem is read-only.
+      { name: 'MC_CONFIG_DIR', value: '/tmp/.mc' },
+      { name: 'HOME', value: '/tmp' },
+    ];
+    const hash = createHash('sha256').update(JSON.stringify({ script, image, env, resources })).digest('hex').slice(0, 8);
+    this.podLabels = props.labels;
+
+    this.job = new k8s.KubeJob(this, 'Resource', {
+      metadata: { name: `${props.namePrefix}-buckets-${hash}`, namespace: props.namespace, labels: props.labels },
+      spec: {
+        backoffLimit,
+        activeDeadlineSeconds: deadline,
+        ttlSecondsAfterFinished: ttl,
+        template: {
+          metadata: { labels: props.labels },
+          spec: {
+            restartPolicy: 'Never',
+            serviceAccountName: props.serviceAccountName,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: podSecurityContext(),
+            imagePullSecrets: props.imagePullSecrets,
+            containers: [{
+              name: 'mc',
+              image: image.image,
+              imagePullPolicy: image.pullPolicy,
+              command: ['/bin/bash', '-c', script],
+              env,
+              resources,
+              securityContext: containerSecurityContext(),
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            }],
+            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } }],
+          },
+        },
+      },
+    });
+  }
+}
+
+/** Validates the bucket list: S3 names, no duplicates. */
+function resolveBuckets(buckets: Bucket[]): BucketSpec[] {
+  const seen = new Set<string>();
+  return buckets.map((bucket, i) => {
+    checkBucketName(`buckets[${i}].name`, bucket.name);
+    if (seen.has(bucket.name)) {
+      fail(`buckets[${i}].name`, 'must not repeat an earlier bucket', bucket.name);
+    }
+    seen.add(bucket.name);
+    return { name: bucket.name, versioning: bucket.versioning ?? false };
+  });
+}
+
+/** A positive whole number of seconds. */
+function seconds(prop: string, duration: Duration): number {
+  const value = duration.toSeconds();
+  checkInteger(prop, value, 1);
+  return value;
+}
+
+/** An environment variable read from a Secret key. */
+export function secretEnv(name: string, secretName: string, key: string): k8s.EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
+}

@@ -1,0 +1,79 @@
+import { Chart, Testing } from 'cdk8s';
+import { expectSchemaValid } from '../../../tools/testing/kubernetes';
+import { expectRestricted } from '../../../tools/testing/pod-security';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type Json = Record<string, any>;
+
+/**
+ * Synthesizes the chart and runs the checks every manifest of this library must pass: the
+ * official Kubernetes schema (unknown fields included), the restricted Pod Security profile on
+ * every pod spec, and a minimal shape check of the ServiceMonitor custom resource.
+ */
+export function synthValid(chart: Chart): Json[] {
+  const objects: Json[] = Testing.synth(chart);
+  expectSchemaValid(objects, ['ServiceMonitor']);
+  expectRestricted(objects);
+  for (const monitor of objects.filter((o) => o.kind === 'ServiceMonitor')) {
+    expectServiceMonitorShape(monitor);
+  }
+  return objects;
+}
+
+/** The fields of monitoring.coreos.com/v1 ServiceMonitor we emit, with their types. */
+export function expectServiceMonitorShape(monitor: Json): void {
+  expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+  expect(Object.keys(monitor).sort()).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+  expect(typeof monitor.metadata.name).toBe('string');
+  expect(typeof monitor.metadata.namespace).toBe('string');
+  const spec = monitor.spec;
+  expect(Object.keys(spec).sort()).toEqual(['endpoints', 'namespaceSelector', 'selector']);
+  expect(Object.keys(spec.selector)).toEqual(['matchLabels']);
+  expect(Object.keys(spec.namespaceSelector)).toEqual(['matchNames']);
+  for (const endpoint of spec.endpoints) {
+    for (const key of Object.keys(endpoint)) {
+      expect(['port', 'path', 'scheme', 'interval', 'authorization']).toContain(key);
+    }
+    expect(endpoint.interval).toMatch(/^[0-9]+s$/);
+    if (endpoint.authorization) {
+      expect(endpoint.authorization.type).toBe('Bearer');
+      expect(Object.keys(endpoint.authorization.credentials).sort()).toEqual(['key', 'name']);
+    }
+  }
+}
+
+/** The one object of a kind (fails if there are none or several). */
+export function only(objects: Json[], kind: string): Json {
+  const found = objects.filter((o) => o.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** The object of a kind with a name. */
+export function named(objects: Json[], kind: string, name: string): Json {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} in ${objects.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`);
+  return found;
+}
+
+/** The MinIO server container. */
+export function serverContainer(objects: Json[]): Json {
+  return only(objects, 'StatefulSet').spec.template.spec.containers[0];
+}
+
+/** A container's environment as name -> value or valueFrom. */
+export function envOf(container: Json): Record<string, any> {
+  return Object.fromEntries((container.env ?? []).map((e: Json) => [e.name, e.value ?? e.valueFrom]));
+}
+
+/** Runs `fn` and asserts it throws exactly `message` (not merely a message containing it). */
+export function expectError(fn: () => unknown, message: string): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(Error);
+  expect((error as Error).message).toBe(message);
+}
