@@ -1,6 +1,6 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IDependable } from 'constructs';
+import { Construct } from 'constructs';
 import { acknowledgeManagedPolicies } from './nag';
 import { podIdentityRole } from './pod-identity';
 
@@ -51,8 +51,8 @@ export interface AddonVersions {
 
 /** Pins that follow the Kubernetes minor version. */
 const PER_VERSION: Record<string, { coreDns: string; kubeProxy: string }> = {
-  '1.35': { coreDns: 'v1.13.1-eksbuild.1', kubeProxy: 'v1.35.0-eksbuild.2' },
-  '1.36': { coreDns: 'v1.13.2-eksbuild.1', kubeProxy: 'v1.36.0-eksbuild.1' },
+  1.35: { coreDns: 'v1.13.1-eksbuild.1', kubeProxy: 'v1.35.0-eksbuild.2' },
+  1.36: { coreDns: 'v1.13.2-eksbuild.1', kubeProxy: 'v1.36.0-eksbuild.1' },
 };
 
 /** The pinned versions for a Kubernetes version, with the user's overrides applied. */
@@ -124,11 +124,4 @@ export function addManagedAddons(scope: Construct, cluster: eks.ICluster, versio
     beforeNodes: [vpcCni, kubeProxy, podIdentityAgent],
     afterNodes: [coreDns, metricsServer, ebsCsiDriver],
   };
-}
-
-/** Makes each resource wait for the given dependables. */
-export function dependOn(resources: Construct[], dependables: IDependable[]): void {
-  for (const resource of resources) {
-    resource.node.addDependency(...dependables);
-  }
 }

@@ -1,5 +1,5 @@
 export * from './addons';
 export * from './capacity';
 export * from './cluster';
-export * from './external-secrets';
+export { SyncSecretOptions } from './external-secrets';
 export * from './pod-identity';
