@@ -3,6 +3,7 @@
  * before anything touches the network.
  */
 import { readFileSync } from 'fs';
+import { CONTENT_TYPE_PATTERN, keyFromUrl, keyProblem, SHA256_PATTERN } from '../src/seed-source';
 import { configError } from './errors';
 import { redactUrl } from './log';
 
@@ -134,29 +135,19 @@ function parseSource(item: unknown, index: number): SeedSource {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw configError(`${label}: url must use http or https, got "${url.protocol.slice(0, -1)}"`);
   }
-  const key = (fields.key as string | undefined) ?? fileName(url);
-  if (!key) throw configError(`${label}: the URL has no file name to use as key; set "key"`);
-  if (key.startsWith('/') || Buffer.byteLength(key) > 1024) {
-    throw configError(`${label}: key "${key}" must not start with "/" and must be at most 1024 bytes`);
-  }
+  const key = (fields.key as string | undefined) ?? keyFromUrl(url);
+  if (fields.key === undefined && !key) throw configError(`${label}: the URL has no file name to use as key; set "key"`);
+  const problem = keyProblem(key);
+  if (problem) throw configError(`${label}: key "${key}" ${problem}`);
   const sha256 = (fields.sha256 as string | undefined)?.toLowerCase();
-  if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) {
+  if (sha256 !== undefined && !SHA256_PATTERN.test(sha256)) {
     throw configError(`${label}: sha256 must be 64 hexadecimal characters, got "${sha256}"`);
   }
   const contentType = fields.contentType as string | undefined;
-  if (contentType !== undefined && !/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(contentType)) {
+  if (contentType !== undefined && !CONTENT_TYPE_PATTERN.test(contentType)) {
     throw configError(`${label}: contentType must look like "type/subtype", got "${contentType}"`);
   }
   return { url, key, sha256, contentType, label };
-}
-
-function fileName(url: URL): string {
-  const last = url.pathname.split('/').pop() ?? '';
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
 }
 
 function positiveInt(env: Env, name: string, fallback: number, min: number, max: number): number {
