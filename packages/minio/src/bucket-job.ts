@@ -99,8 +99,10 @@ export class BucketJob extends Construct {
     const buckets = resolveBuckets(props.buckets);
     const image = resolveImage('bucketJob.image', options.image, MC_IMAGE);
     const resources = resolveResources('bucketJob.resources', options.resources, {
-      cpuRequest: Cpu.millis(50), cpuLimit: Cpu.millis(200),
-      memoryRequest: Size.mebibytes(64), memoryLimit: Size.mebibytes(128),
+      cpuRequest: Cpu.millis(50),
+      cpuLimit: Cpu.millis(200),
+      memoryRequest: Size.mebibytes(64),
+      memoryLimit: Size.mebibytes(128),
     });
     const backoffLimit = options.backoffLimit ?? 4;
     checkInteger('bucketJob.backoffLimit', backoffLimit, 0, 100);
@@ -176,8 +178,10 @@ function resolveBuckets(buckets: Bucket[]): BucketSpec[] {
 
 /** A positive whole number of seconds. */
 function seconds(prop: string, duration: Duration): number {
-  const value = duration.toSeconds();
-  checkInteger(prop, value, 1);
+  const value = duration.toSeconds({ integral: false });
+  if (!Number.isInteger(value) || value < 1) {
+    fail(prop, 'must be a whole number of seconds, at least 1', `${value}s`);
+  }
   return value;
 }
 

@@ -132,6 +132,8 @@ const HOME = '/home/minio';
  * health probes, optional buckets, console and metrics.
  *
  * @example
+ * import { Minio } from '@s3www-eks/minio';
+ *
  * const minio = new Minio(chart, 'Minio', {
  *   credentials: { secretName: 'minio-root' },
  *   buckets: [{ name: 'site', versioning: true }],
@@ -193,8 +195,10 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
     const topology = props.topology ?? MinioTopology.standalone();
     const image = resolveImage('image', props.image, MINIO_IMAGE);
     const resources = resolveResources('resources', props.resources, {
-      cpuRequest: Cpu.millis(250), cpuLimit: Cpu.units(1),
-      memoryRequest: Size.mebibytes(512), memoryLimit: Size.gibibytes(1),
+      cpuRequest: Cpu.millis(250),
+      cpuLimit: Cpu.units(1),
+      memoryRequest: Size.mebibytes(512),
+      memoryLimit: Size.gibibytes(1),
     });
     const storageSize = (props.storage?.size ?? Size.gibibytes(10)).asString();
     positiveQuantity('storage.size', storageSize);
@@ -272,7 +276,9 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
     const drives = driveNames(topology.drivesPerReplica);
     const probe = (path: string, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
       httpGet: { path, port: k8s.IntOrString.fromString(API_PORT_NAME), scheme: 'HTTP' },
-      periodSeconds, timeoutSeconds: 5, failureThreshold,
+      periodSeconds,
+      timeoutSeconds: 5,
+      failureThreshold,
     });
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {

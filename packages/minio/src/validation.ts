@@ -42,7 +42,7 @@ export function checkSecretKey(prop: string, value: string): void {
 /** A whole number within bounds. */
 export function checkInteger(prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `between ${min} and ${max}`;
     fail(prop, `must be a whole number ${range}`, value);
   }
 }

@@ -58,12 +58,22 @@ describe('standalone (default)', () => {
 
   test('runs as UID/GID 1000 with fsGroup OnRootMismatch, no token, no service links', () => {
     expect(pod.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000,
-      fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      fsGroup: 1000,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(container.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, allowPrivilegeEscalation: false, privileged: false,
-      readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.serviceAccountName).toBe('minio');
@@ -103,7 +113,8 @@ describe('standalone (default)', () => {
   test('serves the API on a ClusterIP service and gives pods DNS names through a headless one', () => {
     const api = named(objects, 'Service', 'minio');
     expect(api.spec).toEqual({
-      type: 'ClusterIP', selector: minio.selectorLabels,
+      type: 'ClusterIP',
+      selector: minio.selectorLabels,
       ports: [{ name: 'api', port: 9000, targetPort: 'api', protocol: 'TCP' }],
     });
     const headless = named(objects, 'Service', 'minio-hl');
@@ -157,7 +168,9 @@ describe('distributed', () => {
     const { minio, objects } = deploy({ topology: MinioTopology.distributed({ replicas: 4 }) });
     const pod = only(objects, 'StatefulSet').spec.template.spec;
     expect(pod.topologySpreadConstraints).toEqual([{
-      maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway',
+      maxSkew: 1,
+      topologyKey: 'topology.kubernetes.io/zone',
+      whenUnsatisfiable: 'ScheduleAnyway',
       labelSelector: { matchLabels: minio.selectorLabels },
     }]);
     expect(pod.affinity).toEqual({
@@ -216,7 +229,8 @@ describe('console', () => {
     expect(envOf(container).MINIO_BROWSER_REDIRECT_URL).toBe('https://console.example.com');
     expect(minio.consoleServiceName).toBe('minio-console');
     expect(named(objects, 'Service', 'minio-console').spec).toEqual({
-      type: 'ClusterIP', selector: minio.selectorLabels,
+      type: 'ClusterIP',
+      selector: minio.selectorLabels,
       ports: [{ name: 'console', port: 9001, targetPort: 'console', protocol: 'TCP' }],
     });
     const ports = objects.filter((o) => o.kind === 'NetworkPolicy')
@@ -326,7 +340,9 @@ describe('options', () => {
   });
 
   test('resources override the defaults leaf by leaf', () => {
-    const { objects } = deploy({ resources: { memory: { limit: Size.gibibytes(4) }, cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.units(2) } } });
+    const { objects } = deploy({
+      resources: { memory: { limit: Size.gibibytes(4) }, cpu: { request: kplus.Cpu.units(2), limit: kplus.Cpu.units(2) } },
+    });
     expect(serverContainer(objects).resources).toEqual({ requests: { cpu: '2', memory: '512Mi' }, limits: { cpu: '2', memory: '4Gi' } });
   });
 
