@@ -13,7 +13,8 @@ import { NetworkIsolation } from './network';
 import { positiveQuantity } from './quantity';
 import { resolveResources } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
-import { MinioTopology, PlacementPolicy } from './topology';
+import { drives, placement, probes, serverArgs } from './server';
+import { MinioTopology } from './topology';
 import { checkDnsLabel, checkDnsSubdomain, fail } from './validation';
 
 /** Persistent volumes of the MinIO pods, one PersistentVolumeClaim per drive. */
@@ -273,13 +274,7 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
       ...(redirect ? [{ name: 'MINIO_BROWSER_REDIRECT_URL', value: redirect }] : []),
       ...(props.metrics ? [{ name: 'MINIO_PROMETHEUS_AUTH_TYPE', value: props.metrics.auth ?? MetricsAuth.JWT }] : []),
     ];
-    const drives = driveNames(topology.drivesPerReplica);
-    const probe = (path: string, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
-      httpGet: { path, port: k8s.IntOrString.fromString(API_PORT_NAME), scheme: 'HTTP' },
-      periodSeconds,
-      timeoutSeconds: 5,
-      failureThreshold,
-    });
+    const driveList = drives(topology);
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
       metadata: metadata(this.name, 'server'),
@@ -301,19 +296,21 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
             enableServiceLinks: false,
             securityContext: podSecurityContext(),
             imagePullSecrets: pullSecrets.length ? pullSecrets : undefined,
-            affinity: topology.isDistributed ? antiAffinity(topology.nodeSpread, this.selectorLabels) : undefined,
-            topologySpreadConstraints: topology.isDistributed ? [{
-              maxSkew: 1,
-              topologyKey: 'topology.kubernetes.io/zone',
-              whenUnsatisfiable: topology.zoneSpread === PlacementPolicy.REQUIRED ? 'DoNotSchedule' : 'ScheduleAnyway',
-              labelSelector: { matchLabels: this.selectorLabels },
-            }] : undefined,
+            ...placement(topology, this.selectorLabels),
             containers: [{
               name: 'minio',
               image: image.image,
               imagePullPolicy: image.pullPolicy,
               command: ['minio'],
-              args: this.serverArgs(topology, clusterDomain),
+              args: serverArgs(topology, {
+                statefulSet: this.name,
+                headlessService: this.headlessServiceName,
+                namespace: this.namespace,
+                clusterDomain,
+                apiPort: Minio.API_PORT,
+                consolePort: this.consoleEnabled ? Minio.CONSOLE_PORT : undefined,
+                certsDir: `${HOME}/.minio/certs`,
+              }),
               env,
               ports: [
                 { name: API_PORT_NAME, containerPort: Minio.API_PORT, protocol: 'TCP' },
@@ -321,12 +318,9 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
               ],
               resources,
               securityContext: containerSecurityContext(),
-              // A distributed start waits for its peers; liveness only counts once the server answers.
-              startupProbe: probe('/minio/health/live', 5, 60),
-              livenessProbe: probe('/minio/health/live', 10, 3),
-              readinessProbe: probe('/minio/health/ready', 10, 3),
+              ...probes(API_PORT_NAME),
               volumeMounts: [
-                ...drives.map((d) => ({ name: d.name, mountPath: d.path })),
+                ...driveList.map((d) => ({ name: d.name, mountPath: d.path })),
                 { name: 'tmp', mountPath: '/tmp' },
                 { name: 'config', mountPath: `${HOME}/.minio` },
               ],
@@ -337,7 +331,7 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
             ],
           },
         },
-        volumeClaimTemplates: drives.map((d) => ({
+        volumeClaimTemplates: driveList.map((d) => ({
           metadata: { name: d.name, labels: this.selectorLabels },
           spec: {
             accessModes: ['ReadWriteOnce'],
@@ -447,34 +441,4 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
       ingress: { rules: [{ peer, ports: [NetworkPolicyPort.tcp(port)] }] },
     });
   }
-
-  /** `minio server` arguments: the drives, or in distributed mode every drive of every pod. */
-  private serverArgs(topology: MinioTopology, clusterDomain: string): string[] {
-    const paths = topology.drivesPerReplica === 1 ? '/export' : `/export{0...${topology.drivesPerReplica - 1}}`;
-    const volumes = topology.isDistributed
-      ? `http://${this.name}-{0...${topology.replicas - 1}}.${this.headlessServiceName}.${this.namespace}.svc.${clusterDomain}${paths}`
-      : paths;
-    return [
-      'server', volumes,
-      '--address', `:${Minio.API_PORT}`,
-      ...(this.consoleEnabled ? ['--console-address', `:${Minio.CONSOLE_PORT}`] : []),
-      '--certs-dir', `${HOME}/.minio/certs`,
-    ];
-  }
-}
-
-/** Volume names and mount paths of a pod's drives: `/export`, or `/export0`...`/exportN-1`. */
-function driveNames(count: number): Array<{ name: string; path: string }> {
-  if (count === 1) return [{ name: 'export', path: '/export' }];
-  return Array.from({ length: count }, (_, i) => ({ name: `export-${i}`, path: `/export${i}` }));
-}
-
-/** Keeps MinIO pods off each other's nodes. */
-function antiAffinity(policy: PlacementPolicy, labels: Record<string, string>): k8s.Affinity {
-  const term: k8s.PodAffinityTerm = { labelSelector: { matchLabels: labels }, topologyKey: 'kubernetes.io/hostname' };
-  return {
-    podAntiAffinity: policy === PlacementPolicy.REQUIRED
-      ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
-      : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
-  };
 }

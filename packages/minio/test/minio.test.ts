@@ -1,6 +1,7 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { ImagePullPolicy } from 'cdk8s-plus-33';
+import { expectSchemaValid } from '../../../tools/testing/kubernetes';
 import { Minio, MinioProps, MinioTopology, PlacementPolicy } from '../src';
 import { envOf, expectError, Json, named, only, serverContainer, synthValid } from './helpers';
 
@@ -304,7 +305,9 @@ describe('allowFrom', () => {
     // WHEN
     app.connections.allowTo(minio, { isolation: kplus.PodConnectionsIsolation.POD, ports: [kplus.NetworkPolicyPort.tcp(minio.port)] });
     // THEN
-    const egress = Testing.synth(chart).filter((o: Json) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'web');
+    const objects: Json[] = Testing.synth(chart);
+    expectSchemaValid(objects);
+    const egress = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'web');
     expect(egress).toHaveLength(1);
     expect(egress[0].spec.egress).toEqual([{
       to: [{ podSelector: { matchLabels: minio.selectorLabels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'storage' } } }],

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Json } from './helpers';
+import { expectSchemaValid } from '../../../tools/testing/kubernetes';
 import { NetworkIsolation } from '../src/network';
 
 const serverLabels = { app: 'minio' };
@@ -9,7 +10,9 @@ const api = [{ protocol: 'TCP', port: 9000 }];
 function policies(props: { distributed: boolean; jobLabels?: Record<string, string> }): Json[] {
   const chart = Testing.chart();
   new NetworkIsolation(chart, 'Isolation', { namePrefix: 'minio', namespace: 'storage', serverLabels, apiPort: 9000, ...props });
-  return Testing.synth(chart);
+  const objects = Testing.synth(chart);
+  expectSchemaValid(objects);
+  return objects;
 }
 
 describe('network isolation', () => {
