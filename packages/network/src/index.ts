@@ -1,4 +1,5 @@
 export { EksEndpoints } from './endpoints';
-export { FlowLogOptions } from './flow-logs';
-export { Network, NetworkProps } from './network';
+export type { FlowLogOptions } from './flow-logs';
+export { Network } from './network';
+export type { NetworkProps } from './network';
 export { NetworkPreset } from './presets';

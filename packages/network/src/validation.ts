@@ -75,7 +75,7 @@ export function checkClusterName(name: string | undefined): void {
   if (name === undefined || Token.isUnresolved(name)) return;
   if (name.length < 1 || name.length > 100 || !CLUSTER_NAME.test(name)) {
     throw new Error(
-      `'clusterName' must be 1-100 characters, start with a letter or digit and contain only letters, digits, '-' and '_' ` +
+      "'clusterName' must be 1-100 characters, start with a letter or digit and contain only letters, digits, '-' and '_' " +
       `(the EKS cluster name rule ${CLUSTER_NAME.source}), got '${name}'`,
     );
   }
@@ -97,7 +97,7 @@ export function checkNoNatEndpoints(interfaceEndpoints: ec2.InterfaceVpcEndpoint
   if (missing.length > 0 || !s3GatewayEndpoint) {
     const needs = [...missing.map((m) => `'${m}' in 'interfaceEndpoints'`), ...(s3GatewayEndpoint ? [] : ["'s3GatewayEndpoint: true'"])];
     throw new Error(
-      `'natGateways' is 0, so the private subnets have no route to the internet and nodes need VPC endpoints to pull images ` +
+      "'natGateways' is 0, so the private subnets have no route to the internet and nodes need VPC endpoints to pull images " +
       `and assume roles; missing: ${needs.join(', ')} (use EksEndpoints.ALL), or set 'natGateways' between 1 and 'maxAzs'`,
     );
   }

@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { EksEndpoints, NetworkPreset } from '../src';
-import { applyPreset } from '../src/presets';
 import { expectAllLintClean, network } from './util';
+import { applyPreset } from '../src/presets';
 
 describe('presets', () => {
   test.each([
