@@ -98,11 +98,8 @@ export interface NetworkProps {
  * a locked-down default security group, and the subnet tags EKS looks for.
  *
  * @example
- * import { Stack } from 'aws-cdk-lib';
- * import { Network, NetworkPreset } from '@s3www-eks/network';
- *
- * const stack = new Stack();
- * new Network(stack, 'Network', { preset: NetworkPreset.DEVELOPMENT, clusterName: 'dev' });
+ * const network = new Network(this, 'Network', { preset: NetworkPreset.DEVELOPMENT, clusterName: 'dev' });
+ * const vpc: ec2.IVpc = network.vpc;
  */
 export class Network extends Construct {
   /** The VPC. */
