@@ -11,7 +11,7 @@
  *   the route tables (and drops their tags), so here the route tables are checked by their routes.
  */
 import { execFile } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -20,6 +20,7 @@ import {
   DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand,
   DescribeVpcsCommand, EC2Client, RouteTable, Subnet,
 } from '@aws-sdk/client-ec2';
+import { expectCfnLintClean } from '../../../tools/testing/cloudformation';
 import { MotoServer, startMoto } from '../../../tools/testing/moto';
 
 const run = promisify(execFile);
@@ -102,6 +103,12 @@ afterAll(async () => {
   ec2?.destroy();
   await moto?.stop();
   if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+test('the templates the CLI deployed pass cfn-lint', () => {
+  const files = readdirSync(outdir).filter((f) => f.endsWith('.template.json') && !f.startsWith('CDKToolkit'));
+  expect(files.sort()).toEqual(['NetworkHa.template.json', 'NetworkPrivate.template.json']);
+  expectCfnLintClean(Object.fromEntries(files.map((f) => [f.replace('.template.json', ''), JSON.parse(readFileSync(join(outdir, f), 'utf8'))])));
 });
 
 describe('deployed: highly available network', () => {

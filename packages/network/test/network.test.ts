@@ -228,6 +228,7 @@ describe('warnings', () => {
     // WHEN
     const net = new Network(stack, 'Network');
     // THEN
+    synth(stack);
     expect(net.vpc.availabilityZones).toHaveLength(2);
     Annotations.fromStack(stack).hasWarning('/Agnostic/Network', Match.stringLikeRegexp("'maxAzs' is 3 but the VPC spans 2 AZs"));
   });
@@ -248,7 +249,7 @@ describe('tokens', () => {
     // WHEN
     new Network(stack, 'Network', { clusterName: name });
     // THEN
-    const tags = propertiesOf(Template.fromStack(stack), 'AWS::EC2::Subnet').flatMap((s) => (s.Tags as Array<{ Key: unknown }>).map((t) => t.Key));
+    const tags = propertiesOf(synth(stack), 'AWS::EC2::Subnet').flatMap((s) => (s.Tags as Array<{ Key: unknown }>).map((t) => t.Key));
     expect(tags).toContainEqual({ 'Fn::Join': ['', ['kubernetes.io/cluster/', { Ref: 'ClusterName' }]] });
   });
 });

@@ -102,6 +102,11 @@ describe('validation', () => {
     });
   });
 
+  test('a service listed twice in interfaceEndpoints', () => {
+    expect(errorFor({ interfaceEndpoints: [EksEndpoints.STS, ec2.InterfaceVpcEndpointAwsService.STS] }))
+      .toThrow("An interface endpoint for 'sts' already exists in this network: list each service once in 'interfaceEndpoints'");
+  });
+
   test('an unknown preset lists the known ones', () => {
     expect(errorFor({ preset: 'CHEAP' as any })).toThrow("'preset' must be one of DEVELOPMENT, PRODUCTION, PRIVATE, got 'CHEAP'");
   });
