@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Network } from '@s3www-eks/network';
+import { App } from 'aws-cdk-lib';
+import { buildReferenceApp } from './reference-app';
 
+// `cdk synth|deploy -c env=NAME`: the environment comes from the context, the account and
+// region from the caller's credentials (or the offline defaults without any).
 const app = new App();
-const stack = new Stack(app, 's3www-eks-dev');
-new Network(stack, 'Network', { maxAzs: 2 });
+buildReferenceApp(app);
 app.synth();

@@ -1,0 +1,108 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Size } from 'cdk8s';
+import { ContainerResources, Cpu } from 'cdk8s-plus-33';
+import { EnvironmentConfig, EnvironmentName, MinioMode, validateEnvironmentConfig } from './environment-config';
+
+/** The file the original system served, seeded into the bucket of every environment. */
+export const DEFAULT_SEED_URL = 'https://media.giphy.com/media/VdiQKDAguhDSi37gn1/giphy.gif';
+
+/** Requests and limits from millicores and mebibytes. */
+function resources(cpuRequest: number, cpuLimit: number, memoryRequest: number, memoryLimit: number): ContainerResources {
+  return {
+    cpu: { request: Cpu.millis(cpuRequest), limit: Cpu.millis(cpuLimit) },
+    memory: { request: Size.mebibytes(memoryRequest), limit: Size.mebibytes(memoryLimit) },
+  };
+}
+
+const common = {
+  namespace: 's3www',
+  bucket: 'site',
+  seed: [{ url: DEFAULT_SEED_URL }],
+};
+
+/** Cost-optimised: two zones, one NAT gateway, two small nodes, one MinIO pod, one web pod. */
+const dev: EnvironmentConfig = {
+  ...common,
+  name: EnvironmentName.DEV,
+  clusterName: 's3www-dev',
+  controlPlaneLogRetention: RetentionDays.ONE_WEEK,
+  network: { cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 1, flowLogRetention: RetentionDays.ONE_WEEK },
+  nodes: { instanceTypes: ['t3.medium'], minSize: 2, desiredSize: 2, maxSize: 3, diskSizeGiB: 20 },
+  minio: {
+    mode: MinioMode.STANDALONE,
+    replicas: 1,
+    drivesPerReplica: 1,
+    driveSize: Size.gibibytes(10),
+    resources: resources(100, 500, 256, 512),
+  },
+  s3www: {
+    replicas: 1,
+    maxUnavailable: 1,
+    resources: resources(50, 250, 64, 128),
+  },
+};
+
+/** Mirrors prod (three zones, NAT per zone, distributed MinIO, HPA, PDBs) at a smaller size. */
+const staging: EnvironmentConfig = {
+  ...common,
+  name: EnvironmentName.STAGING,
+  clusterName: 's3www-staging',
+  controlPlaneLogRetention: RetentionDays.ONE_MONTH,
+  network: { cidr: '10.20.0.0/16', maxAzs: 3, natGateways: 3, flowLogRetention: RetentionDays.ONE_MONTH },
+  nodes: { instanceTypes: ['m6i.large', 'm5.large'], minSize: 4, desiredSize: 4, maxSize: 6, diskSizeGiB: 50 },
+  minio: {
+    mode: MinioMode.DISTRIBUTED,
+    replicas: 4,
+    drivesPerReplica: 1,
+    driveSize: Size.gibibytes(20),
+    resources: resources(250, 1000, 512, 1024),
+  },
+  s3www: {
+    replicas: 2,
+    autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuPercent: 70 },
+    maxUnavailable: 1,
+    resources: resources(100, 500, 64, 128),
+  },
+};
+
+/** Highly available: three zones, NAT per zone, nodes across zones, distributed MinIO, HPA, PDBs. */
+const prod: EnvironmentConfig = {
+  ...common,
+  name: EnvironmentName.PROD,
+  clusterName: 's3www-prod',
+  controlPlaneLogRetention: RetentionDays.ONE_YEAR,
+  network: { cidr: '10.30.0.0/16', maxAzs: 3, natGateways: 3, flowLogRetention: RetentionDays.ONE_YEAR },
+  nodes: { instanceTypes: ['m6i.xlarge', 'm5.xlarge'], minSize: 4, desiredSize: 4, maxSize: 9, diskSizeGiB: 100 },
+  minio: {
+    mode: MinioMode.DISTRIBUTED,
+    replicas: 4,
+    drivesPerReplica: 2,
+    driveSize: Size.gibibytes(100),
+    resources: resources(500, 2000, 1024, 2048),
+  },
+  s3www: {
+    replicas: 3,
+    autoscaling: { minReplicas: 3, maxReplicas: 10, targetCpuPercent: 70 },
+    maxUnavailable: 1,
+    resources: resources(200, 1000, 128, 256),
+  },
+};
+
+/** The three environments, each checked once when this module loads. */
+export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentConfig>> = { dev, staging, prod };
+Object.values(ENVIRONMENTS).forEach(validateEnvironmentConfig);
+
+/** The environment used when `-c env` is not given. */
+export const DEFAULT_ENVIRONMENT = EnvironmentName.DEV;
+
+/**
+ * The environment named by `-c env=NAME` (the default when absent), or a clear error
+ * listing the names that exist.
+ */
+export function environmentNamed(name: unknown = DEFAULT_ENVIRONMENT): EnvironmentConfig {
+  const known = Object.values(EnvironmentName) as string[];
+  if (typeof name !== 'string' || !known.includes(name)) {
+    throw new Error(`Unknown environment ${JSON.stringify(name)} (from -c env=...): expected one of ${known.join(', ')}`);
+  }
+  return ENVIRONMENTS[name as EnvironmentName];
+}

@@ -1,0 +1,72 @@
+/**
+ * The main job: synthesizes every environment offline (no AWS credentials, no network), writes
+ * the CloudFormation to `cdk.out/<env>` and the workload's plain manifests to
+ * `dist/manifests/<env>`, refuses to finish when either holds secret material, and prints a
+ * short summary.
+ *
+ * Run from the repository root with `npx projen --cwd apps/reference main` (or `npm run main`
+ * in apps/reference).
+ */
+import { join, relative } from 'path';
+import { OFFLINE_TARGET } from './deployment-target';
+import { EnvironmentName } from './environment-config';
+import { scanFiles, scanKubernetesObjects, scanTemplate, SecretFinding, textFilesUnder } from './secret-scan';
+import { APP_DIR, OutputFolders, synthesizeEnvironment, SynthesizedEnvironment, templateFigures } from './synthesis';
+
+/** Output folders of an environment under the app folder. */
+export function foldersOf(environment: string, base: string = APP_DIR): OutputFolders {
+  return { cdkOut: join(base, 'cdk.out', environment), manifests: join(base, 'dist', 'manifests', environment) };
+}
+
+/** Every secret-material finding in what one environment wrote. */
+export function secretFindings(out: SynthesizedEnvironment): SecretFinding[] {
+  return [
+    ...scanFiles(textFilesUnder(out.folders.cdkOut, out.folders.manifests)),
+    ...Object.entries(out.templates).flatMap(([name, template]) => scanTemplate(name, template)),
+    ...scanKubernetesObjects(out.objects),
+  ];
+}
+
+/** Runs the job and returns the summary lines; throws when secret material was written. */
+export function runMainJob(environments: string[] = Object.values(EnvironmentName), base: string = APP_DIR): string[] {
+  const rel = (path: string) => relative(process.cwd(), path) || '.';
+  const lines = [
+    `s3www-eks reference app: ${environments.length} environment(s) synthesized offline (account ${OFFLINE_TARGET.account}, region ${OFFLINE_TARGET.region})`,
+    '',
+    pad(['env', 'stack', 'resources', 'lambdas', 'custom res.', 'template KiB', 'manifests']),
+  ];
+  for (const environment of environments) {
+    const out = synthesizeEnvironment(environment, foldersOf(environment, base));
+    const findings = secretFindings(out);
+    if (findings.length > 0) {
+      throw new Error(`secret material in the output of ${environment}:\n${findings.map((f) => `  ${f.where}: ${f.what}`).join('\n')}`);
+    }
+    const figures = templateFigures(out.folders.cdkOut);
+    lines.push(pad([
+      environment,
+      out.stackName,
+      String(figures.resources),
+      String(figures.lambdaFunctions),
+      String(figures.customResources),
+      (figures.templateBytes / 1024).toFixed(0),
+      `${out.objects.length} objects in ${out.manifestFiles.length} files -> ${rel(out.folders.manifests)}`,
+    ]));
+  }
+  lines.push(
+    '',
+    `Cloud assemblies: ${rel(join(base, 'cdk.out'))}/<env>; no secret material found in them or in the manifests.`,
+    'Deploy (AWS credentials needed):  cd apps/reference && npx cdk bootstrap && npx cdk deploy -c env=<env>',
+    'Plain manifests on any cluster:   see apps/reference/README.md, "Plain manifests"',
+  );
+  return lines;
+}
+
+function pad(cells: string[]): string {
+  const widths = [8, 20, 10, 8, 12, 13];
+  return cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i]) : c)).join(' ');
+}
+
+if (require.main === module) {
+  const requested = process.argv.slice(2);
+  console.log(runMainJob(requested.length > 0 ? requested : undefined).join('\n'));
+}

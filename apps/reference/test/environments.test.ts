@@ -1,0 +1,56 @@
+import { EnvironmentName, MinioMode } from '../src/environment-config';
+import { DEFAULT_ENVIRONMENT, DEFAULT_SEED_URL, environmentNamed, ENVIRONMENTS } from '../src/environments';
+
+describe('environmentNamed', () => {
+  test.each(Object.values(EnvironmentName))('finds %s', (name) => {
+    expect(environmentNamed(name).name).toBe(name);
+  });
+
+  test('defaults to dev', () => {
+    expect(DEFAULT_ENVIRONMENT).toBe(EnvironmentName.DEV);
+    expect(environmentNamed(undefined).name).toBe('dev');
+  });
+
+  test.each([['qa'], ['Prod'], [''], [42]])('rejects %p naming the known environments', (name) => {
+    expect(() => environmentNamed(name)).toThrow(
+      `Unknown environment ${JSON.stringify(name)} (from -c env=...): expected one of dev, staging, prod`);
+  });
+});
+
+describe('the environments', () => {
+  test('dev is cost-optimised', () => {
+    const dev = ENVIRONMENTS.dev;
+    expect(dev.network).toMatchObject({ maxAzs: 2, natGateways: 1 });
+    expect(dev.minio).toMatchObject({ mode: MinioMode.STANDALONE, replicas: 1 });
+    expect(dev.s3www.replicas).toBe(1);
+    expect(dev.s3www.autoscaling).toBeUndefined();
+    // the budget lets a drain take the single pod: dev trades availability for cost
+    expect(dev.s3www.maxUnavailable).toBe(1);
+  });
+
+  test.each([EnvironmentName.STAGING, EnvironmentName.PROD])('%s is highly available', (name) => {
+    const config = ENVIRONMENTS[name];
+    expect(config.network.maxAzs).toBe(3);
+    expect(config.network.natGateways).toBe(config.network.maxAzs);
+    expect(config.nodes.minSize).toBeGreaterThanOrEqual(config.network.maxAzs);
+    expect(config.minio.mode).toBe(MinioMode.DISTRIBUTED);
+    expect(config.minio.replicas).toBeGreaterThanOrEqual(4);
+    expect(config.s3www.autoscaling).toBeDefined();
+    expect(config.s3www.maxUnavailable).toBeLessThan(config.s3www.autoscaling!.minReplicas);
+  });
+
+  test('staging is smaller than prod', () => {
+    const { staging, prod } = ENVIRONMENTS;
+    expect(staging.nodes.maxSize).toBeLessThan(prod.nodes.maxSize);
+    expect(staging.s3www.autoscaling!.maxReplicas).toBeLessThan(prod.s3www.autoscaling!.maxReplicas);
+    expect(staging.minio.replicas * staging.minio.drivesPerReplica).toBeLessThan(prod.minio.replicas * prod.minio.drivesPerReplica);
+  });
+
+  test('every environment seeds the original gif and uses its own VPC range and cluster name', () => {
+    const all = Object.values(ENVIRONMENTS);
+    expect(all.every((c) => c.seed.some((s) => s.url === DEFAULT_SEED_URL))).toBe(true);
+    expect(DEFAULT_SEED_URL).toBe('https://media.giphy.com/media/VdiQKDAguhDSi37gn1/giphy.gif');
+    expect(new Set(all.map((c) => c.network.cidr)).size).toBe(3);
+    expect(new Set(all.map((c) => c.clusterName)).size).toBe(3);
+  });
+});
