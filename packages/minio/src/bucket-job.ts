@@ -4,10 +4,10 @@ import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { checkBucketName } from './bucket-name';
 import { bucketScript, BucketSpec } from './bucket-script';
-import { ResolvedCredentials } from './credentials';
+import { ResolvedCredentials, rootCredentialsEnv } from './credentials';
 import { ImageOptions, MC_IMAGE, resolveImage } from './image';
 import { resolveResources } from './resources';
-import { containerSecurityContext, podSecurityContext } from './security';
+import { containerSecurityContext, hardenedPod } from './security';
 import { checkInteger, fail } from './validation';
 
 /** A bucket the construct creates once MinIO is ready. */
@@ -121,8 +121,7 @@ export class BucketJob extends Construct {
       { name: 'MINIO_PORT', value: String(props.port) },
       { name: 'READY_ATTEMPTS', value: String(attempts) },
       { name: 'READY_INTERVAL_SECONDS', value: String(interval) },
-      secretEnv('MINIO_ROOT_USER', props.credentials.secretName, props.credentials.userKey),
-      secretEnv('MINIO_ROOT_PASSWORD', props.credentials.secretName, props.credentials.passwordKey),
+      ...rootCredentialsEnv(props.credentials),
       // mc keeps its aliases in a config directory; the root filesystem is read-only.
       { name: 'MC_CONFIG_DIR', value: '/tmp/.mc' },
       { name: 'HOME', value: '/tmp' },
@@ -141,9 +140,7 @@ export class BucketJob extends Construct {
           spec: {
             restartPolicy: 'Never',
             serviceAccountName: props.serviceAccountName,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(),
+            ...hardenedPod(),
             imagePullSecrets: props.imagePullSecrets,
             containers: [{
               name: 'mc',
@@ -183,9 +180,4 @@ function seconds(prop: string, duration: Duration): number {
     fail(prop, 'must be a whole number of seconds, at least 1', `${value}s`);
   }
   return value;
-}
-
-/** An environment variable read from a Secret key. */
-export function secretEnv(name: string, secretName: string, key: string): k8s.EnvVar {
-  return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
 }

@@ -8,6 +8,8 @@ const RULES: Array<[RegExp, string]> = [
   [/^(?!\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$)/, 'must not be formatted as an IP address'],
   [/^(?!xn--|sthree-|amzn-s3-demo-)/, 'must not start with \'xn--\', \'sthree-\' or \'amzn-s3-demo-\''],
   [/(?<!-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/, 'must not end with \'-s3alias\', \'--ol-s3\', \'.mrap\', \'--x-s3\' or \'--table-s3\''],
+  // MinIO serves its own admin, health and metrics APIs under /minio/.
+  [/^(?!minio$)/, 'must not be \'minio\', which MinIO reserves for its own endpoints'],
 ];
 
 /**

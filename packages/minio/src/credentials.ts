@@ -1,3 +1,4 @@
+import { k8s } from 'cdk8s-plus-33';
 import { checkDnsSubdomain, checkSecretKey, fail } from './validation';
 
 /**
@@ -44,4 +45,10 @@ export function resolveCredentials(credentials: MinioCredentials): ResolvedCrede
     throw new Error(`'credentials.userKey' and 'credentials.passwordKey' must differ, got '${userKey}' for both`);
   }
   return { secretName: credentials.secretName, userKey, passwordKey };
+}
+
+/** `MINIO_ROOT_USER` and `MINIO_ROOT_PASSWORD` read from the Secret: the values never enter the manifest. */
+export function rootCredentialsEnv(credentials: ResolvedCredentials): k8s.EnvVar[] {
+  const fromSecret = (name: string, key: string): k8s.EnvVar => ({ name, valueFrom: { secretKeyRef: { name: credentials.secretName, key } } });
+  return [fromSecret('MINIO_ROOT_USER', credentials.userKey), fromSecret('MINIO_ROOT_PASSWORD', credentials.passwordKey)];
 }

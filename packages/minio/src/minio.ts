@@ -5,14 +5,14 @@ import {
   NetworkPolicy, NetworkPolicyPeerConfig, NetworkPolicyPort, PodSelectorConfig, Secret,
 } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { Bucket, BucketJob, BucketJobOptions, secretEnv } from './bucket-job';
-import { MinioCredentials, resolveCredentials } from './credentials';
+import { Bucket, BucketJob, BucketJobOptions } from './bucket-job';
+import { MinioCredentials, resolveCredentials, rootCredentialsEnv } from './credentials';
 import { ImageOptions, MINIO_IMAGE, resolveImage } from './image';
 import { MetricsAuth, MetricsOptions, scrapeAnnotations, serviceMonitor } from './metrics';
 import { NetworkIsolation } from './network';
 import { positiveQuantity } from './quantity';
 import { resolveResources } from './resources';
-import { containerSecurityContext, podSecurityContext } from './security';
+import { containerSecurityContext, hardenedPod } from './security';
 import { drives, placement, probes, serverArgs } from './server';
 import { MinioTopology } from './topology';
 import { checkDnsLabel, checkDnsSubdomain, fail } from './validation';
@@ -266,8 +266,7 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
     }
 
     const env: k8s.EnvVar[] = [
-      secretEnv('MINIO_ROOT_USER', credentials.secretName, credentials.userKey),
-      secretEnv('MINIO_ROOT_PASSWORD', credentials.secretName, credentials.passwordKey),
+      ...rootCredentialsEnv(credentials),
       { name: 'HOME', value: HOME },
       // Without a console address MinIO would still serve the console on a random port.
       ...(this.consoleEnabled ? [] : [{ name: 'MINIO_BROWSER', value: 'off' }]),
@@ -292,9 +291,7 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
           },
           spec: {
             serviceAccountName: this.name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(),
+            ...hardenedPod(),
             imagePullSecrets: pullSecrets.length ? pullSecrets : undefined,
             ...placement(topology, this.selectorLabels),
             containers: [{
@@ -345,7 +342,12 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
     if (topology.isDistributed) {
       new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
         metadata: metadata(this.name, 'server'),
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(topology.maxUnavailable), selector: { matchLabels: this.selectorLabels } },
+        spec: {
+          maxUnavailable: k8s.IntOrString.fromNumber(topology.maxUnavailable),
+          selector: { matchLabels: this.selectorLabels },
+          // A pod that is not ready holds no quorum: evicting it must not block a node drain.
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
       });
     }
 

@@ -8,7 +8,7 @@ import { k8s } from 'cdk8s-plus-33';
 export const RUN_AS = 1000;
 
 /** Pod-level context: non-root, RuntimeDefault seccomp, volumes owned by the group. */
-export function podSecurityContext(): k8s.PodSecurityContext {
+function podSecurityContext(): k8s.PodSecurityContext {
   return {
     runAsNonRoot: true,
     runAsUser: RUN_AS,
@@ -31,5 +31,16 @@ export function containerSecurityContext(): k8s.SecurityContext {
     readOnlyRootFilesystem: true,
     capabilities: { drop: ['ALL'] },
     seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Pod-spec fields every pod of the library shares: restricted context, no token, no service links. */
+export function hardenedPod(): Pick<k8s.PodSpec, 'automountServiceAccountToken' | 'enableServiceLinks' | 'securityContext'> {
+  return {
+    // Neither MinIO nor mc talks to the Kubernetes API.
+    automountServiceAccountToken: false,
+    // Service links would put every Service of the namespace into the environment.
+    enableServiceLinks: false,
+    securityContext: podSecurityContext(),
   };
 }

@@ -1,13 +1,9 @@
-import { Duration, Testing } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Minio, MinioProps, MinioTopology } from '../src';
-import { envOf, expectError, Json, named, only, synthValid } from './helpers';
-
-const credentials = { secretName: 'minio-root' };
+import { deployMinio, envOf, expectError, Json, named, only } from './helpers';
 
 function deploy(props: Partial<MinioProps> = {}): { minio: Minio; objects: Json[] } {
-  const chart = Testing.chart();
-  const minio = new Minio(chart, 'Minio', { credentials, name: 'minio', namespace: 'storage', buckets: [{ name: 'site' }], ...props });
-  return { minio, objects: synthValid(chart) };
+  return deployMinio({ buckets: [{ name: 'site' }], ...props });
 }
 
 describe('bucket job', () => {

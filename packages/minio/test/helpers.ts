@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { expectSchemaValid } from '../../../tools/testing/kubernetes';
 import { expectRestricted } from '../../../tools/testing/pod-security';
+import { Minio, MinioProps } from '../src';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Json = Record<string, any>;
@@ -76,4 +77,10 @@ export function expectError(fn: () => unknown, message: string): void {
   }
   expect(error).toBeInstanceOf(Error);
   expect((error as Error).message).toBe(message);
+}
+
+/** A Minio named `minio` in namespace `storage` (credentials from Secret `minio-root`), synthesized and checked. */
+export function deployMinio(props: Partial<MinioProps> = {}, chart: Chart = Testing.chart()): { chart: Chart; minio: Minio; objects: Json[] } {
+  const minio = new Minio(chart, 'Minio', { credentials: { secretName: 'minio-root' }, name: 'minio', namespace: 'storage', ...props });
+  return { chart, minio, objects: synthValid(chart) };
 }

@@ -1,15 +1,10 @@
-import { Duration, Testing } from 'cdk8s';
-import { MetricsAuth, Minio, MinioProps } from '../src';
-import { envOf, expectError, Json, only, serverContainer, synthValid } from './helpers';
+import { Duration } from 'cdk8s';
+import { MetricsAuth, MinioProps } from '../src';
+import { deployMinio, envOf, expectError, only, serverContainer } from './helpers';
 
-const credentials = { secretName: 'minio-root' };
 const token = { name: 'minio-prometheus', key: 'token' };
 
-function deploy(props: Partial<MinioProps> = {}): { minio: Minio; objects: Json[] } {
-  const chart = Testing.chart();
-  const minio = new Minio(chart, 'Minio', { credentials, name: 'minio', namespace: 'storage', ...props });
-  return { minio, objects: synthValid(chart) };
-}
+const deploy = deployMinio;
 
 describe('metrics', () => {
   test('off by default: no annotations, MinIO keeps its token-protected default', () => {

@@ -3,15 +3,12 @@ import * as kplus from 'cdk8s-plus-33';
 import { ImagePullPolicy } from 'cdk8s-plus-33';
 import { expectSchemaValid } from '../../../tools/testing/kubernetes';
 import { Minio, MinioProps, MinioTopology, PlacementPolicy } from '../src';
-import { envOf, expectError, Json, named, only, serverContainer, synthValid } from './helpers';
+import { deployMinio, envOf, expectError, Json, named, only, serverContainer, synthValid } from './helpers';
 
 const DIGEST = 'sha256:14cea493d9a34af32f524e538b8346cf79f3321eff8e708c1e2960462bd8936e';
 const credentials = { secretName: 'minio-root' };
 
-function deploy(props: Partial<MinioProps> = {}, chart: Chart = Testing.chart()): { chart: Chart; minio: Minio; objects: Json[] } {
-  const minio = new Minio(chart, 'Minio', { credentials, name: 'minio', namespace: 'storage', ...props });
-  return { chart, minio, objects: synthValid(chart) };
-}
+const deploy = deployMinio;
 
 describe('standalone (default)', () => {
   // GIVEN / WHEN
@@ -206,7 +203,9 @@ describe('distributed', () => {
 
   test('guards voluntary disruptions with a PodDisruptionBudget', () => {
     const { minio, objects } = deploy({ topology: MinioTopology.distributed({ replicas: 6, maxUnavailable: 2 }) });
-    expect(only(objects, 'PodDisruptionBudget').spec).toEqual({ maxUnavailable: 2, selector: { matchLabels: minio.selectorLabels } });
+    expect(only(objects, 'PodDisruptionBudget').spec).toEqual({
+      maxUnavailable: 2, selector: { matchLabels: minio.selectorLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
   });
 
   test('lets the nodes talk to each other on the API port', () => {
