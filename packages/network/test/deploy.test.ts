@@ -18,7 +18,7 @@ import { promisify } from 'util';
 import {
   DescribeFlowLogsCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand, EC2Client, RouteTable, Subnet,
+  DescribeVpcsCommand, EC2Client, FlowLog, NatGateway, RouteTable, Subnet, VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import { expectCfnLintClean } from '../../../tools/testing/cloudformation';
 import { MotoServer, startMoto } from '../../../tools/testing/moto';
@@ -58,6 +58,8 @@ async function cdk(args: string[]): Promise<string> {
   }
 }
 
+const inVpc = (vpcId: string) => [{ Name: 'vpc-id', Values: [vpcId] }];
+
 /** The VPC CDK named `<stack>/Network/Vpc`. */
 async function vpcOf(stack: string) {
   const { Vpcs = [] } = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: [`${stack}/Network/Vpc`] }] }));
@@ -66,14 +68,26 @@ async function vpcOf(stack: string) {
 }
 
 async function subnetsOf(vpcId: string, group: 'Public' | 'Private'): Promise<Subnet[]> {
-  const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
+  const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({ Filters: inVpc(vpcId) }));
   return Subnets
     .filter((s) => s.Tags?.some((t) => t.Key === 'aws-cdk:subnet-name' && t.Value === group))
     .sort((a, b) => a.AvailabilityZone!.localeCompare(b.AvailabilityZone!));
 }
 
+async function natGatewaysOf(vpcId: string): Promise<NatGateway[]> {
+  return (await ec2.send(new DescribeNatGatewaysCommand({ Filter: inVpc(vpcId) }))).NatGateways ?? [];
+}
+
+async function endpointsOf(vpcId: string): Promise<VpcEndpoint[]> {
+  return (await ec2.send(new DescribeVpcEndpointsCommand({ Filters: inVpc(vpcId) }))).VpcEndpoints ?? [];
+}
+
+async function flowLogsOf(vpcId: string): Promise<FlowLog[]> {
+  return (await ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'resource-id', Values: [vpcId] }] }))).FlowLogs ?? [];
+}
+
 async function routeTablesOf(vpcId: string): Promise<RouteTable[]> {
-  const { RouteTables = [] } = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
+  const { RouteTables = [] } = await ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc(vpcId) }));
   return RouteTables;
 }
 
@@ -140,15 +154,15 @@ describe('deployed: highly available network', () => {
   test('one available NAT gateway in each AZ\'s public subnet; three route tables out through them, three through the internet gateway', async () => {
     const { VpcId } = await vpcOf('NetworkHa');
     const publicSubnets = await subnetsOf(VpcId!, 'Public');
-    const { NatGateways = [] } = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'vpc-id', Values: [VpcId!] }] }));
-    expect(NatGateways.map((n) => n.State)).toEqual(['available', 'available', 'available']);
-    expect(NatGateways.map((n) => n.SubnetId).sort()).toEqual(publicSubnets.map((s) => s.SubnetId).sort());
+    const natGateways = await natGatewaysOf(VpcId!);
+    expect(natGateways.map((n) => n.State)).toEqual(['available', 'available', 'available']);
+    expect(natGateways.map((n) => n.SubnetId).sort()).toEqual(publicSubnets.map((s) => s.SubnetId).sort());
     const { InternetGateways = [] } = await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [VpcId!] }] }));
     expect(InternetGateways).toHaveLength(1);
 
     const routes = defaultRoutes(await routeTablesOf(VpcId!));
     const natRoutes = routes.filter((r) => r.nat);
-    expect(natRoutes.map((r) => r.nat).sort()).toEqual(NatGateways.map((n) => n.NatGatewayId).sort());
+    expect(natRoutes.map((r) => r.nat).sort()).toEqual(natGateways.map((n) => n.NatGatewayId).sort());
     expect(new Set(natRoutes.map((r) => r.table)).size).toBe(3);
     expect(routes.filter((r) => r.gateway === InternetGateways[0].InternetGatewayId)).toHaveLength(3);
     expect(routes).toHaveLength(6);
@@ -158,12 +172,12 @@ describe('deployed: highly available network', () => {
     const { VpcId } = await vpcOf('NetworkHa');
     const privateSubnets = await subnetsOf(VpcId!, 'Private');
     const natTables = defaultRoutes(await routeTablesOf(VpcId!)).filter((r) => r.nat).map((r) => r.table);
-    const { VpcEndpoints = [] } = await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-id', Values: [VpcId!] }] }));
-    const gateway = VpcEndpoints.filter((e) => e.VpcEndpointType === 'Gateway');
+    const endpoints = await endpointsOf(VpcId!);
+    const gateway = endpoints.filter((e) => e.VpcEndpointType === 'Gateway');
     expect(gateway.map((e) => e.ServiceName)).toEqual(['com.amazonaws.us-east-1.s3']);
     expect([...gateway[0].RouteTableIds!].sort()).toEqual(natTables.sort());
 
-    const interfaces = VpcEndpoints.filter((e) => e.VpcEndpointType === 'Interface');
+    const interfaces = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
     expect(interfaces.map((e) => e.ServiceName).sort()).toEqual(['ecr.api', 'ecr.dkr', 'sts'].map((s) => `com.amazonaws.us-east-1.${s}`));
     const groupIds = new Set(interfaces.flatMap((e) => e.Groups!.map((g) => g.GroupId)));
     expect(groupIds.size).toBe(1);
@@ -179,11 +193,11 @@ describe('deployed: highly available network', () => {
 
   test('the flow log records all traffic of the VPC to CloudWatch Logs', async () => {
     const { VpcId } = await vpcOf('NetworkHa');
-    const { FlowLogs = [] } = await ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'resource-id', Values: [VpcId!] }] }));
-    expect(FlowLogs).toHaveLength(1);
-    expect(FlowLogs[0]).toMatchObject({ TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs', FlowLogStatus: 'ACTIVE' });
-    expect(FlowLogs[0].LogGroupName).toMatch(/^NetworkHa-NetworkFlowLogGroup/);
-    expect(FlowLogs[0].DeliverLogsPermissionArn).toMatch(/^arn:aws:iam::123456789012:role\/NetworkHa-NetworkFlowLogIAMRole/);
+    const flowLogs = await flowLogsOf(VpcId!);
+    expect(flowLogs).toHaveLength(1);
+    expect(flowLogs[0]).toMatchObject({ TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs', FlowLogStatus: 'ACTIVE' });
+    expect(flowLogs[0].LogGroupName).toMatch(/^NetworkHa-NetworkFlowLogGroup/);
+    expect(flowLogs[0].DeliverLogsPermissionArn).toMatch(/^arn:aws:iam::123456789012:role\/NetworkHa-NetworkFlowLogIAMRole/);
   });
 });
 
@@ -193,22 +207,22 @@ describe('deployed: private network', () => {
     expect(vpc.CidrBlock).toBe('10.20.0.0/16');
     const privateSubnets = await subnetsOf(vpc.VpcId!, 'Private');
     expect(privateSubnets.map((s) => [s.AvailabilityZone, s.CidrBlock])).toEqual([['us-east-1a', '10.20.0.0/19'], ['us-east-1b', '10.20.32.0/19']]);
-    const { NatGateways = [] } = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }));
-    expect(NatGateways).toEqual([]);
+    const natGateways = await natGatewaysOf(vpc.VpcId!);
+    expect(natGateways).toEqual([]);
     const tables = await routeTablesOf(vpc.VpcId!);
     const routes = defaultRoutes(tables);
     expect(routes.map((r) => r.gateway?.startsWith('igw-'))).toEqual([true, true]);
     // The private tables are the ones the S3 gateway endpoint serves: none of them has a default route.
-    const { VpcEndpoints = [] } = await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }] }));
-    const privateTables = VpcEndpoints.find((e) => e.VpcEndpointType === 'Gateway')!.RouteTableIds!;
+    const endpoints = await endpointsOf(vpc.VpcId!);
+    const privateTables = endpoints.find((e) => e.VpcEndpointType === 'Gateway')!.RouteTableIds!;
     expect(privateTables).toHaveLength(2);
     expect(routes.filter((r) => privateTables.includes(r.table))).toEqual([]);
   });
 
   test('all seven EKS interface endpoints and the S3 gateway endpoint', async () => {
     const { VpcId } = await vpcOf('NetworkPrivate');
-    const { VpcEndpoints = [] } = await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-id', Values: [VpcId!] }] }));
-    expect(VpcEndpoints.map((e) => `${e.VpcEndpointType} ${e.ServiceName!.replace('com.amazonaws.us-east-1.', '')}`).sort()).toEqual([
+    const endpoints = await endpointsOf(VpcId!);
+    expect(endpoints.map((e) => `${e.VpcEndpointType} ${e.ServiceName!.replace('com.amazonaws.us-east-1.', '')}`).sort()).toEqual([
       'Gateway s3', 'Interface ec2', 'Interface ecr.api', 'Interface ecr.dkr', 'Interface elasticloadbalancing',
       'Interface logs', 'Interface secretsmanager', 'Interface sts',
     ]);
@@ -216,9 +230,9 @@ describe('deployed: private network', () => {
 
   test('the flow log records all traffic to the S3 archive', async () => {
     const { VpcId } = await vpcOf('NetworkPrivate');
-    const { FlowLogs = [] } = await ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'resource-id', Values: [VpcId!] }] }));
-    expect(FlowLogs).toHaveLength(1);
-    expect(FlowLogs[0]).toMatchObject({ TrafficType: 'ALL', LogDestinationType: 's3' });
-    expect(FlowLogs[0].LogDestination).toMatch(/^arn:aws:s3:::networkprivate-flowlogarchive[a-z0-9-]+$/);
+    const flowLogs = await flowLogsOf(VpcId!);
+    expect(flowLogs).toHaveLength(1);
+    expect(flowLogs[0]).toMatchObject({ TrafficType: 'ALL', LogDestinationType: 's3' });
+    expect(flowLogs[0].LogDestination).toMatch(/^arn:aws:s3:::networkprivate-flowlogarchive[a-z0-9-]+$/);
   });
 });
