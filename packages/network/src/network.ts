@@ -105,7 +105,10 @@ export class Network extends Construct {
   /** The VPC. */
   public readonly vpc: ec2.IVpc;
 
-  /** The public subnets, one per AZ: for internet-facing load balancers. */
+  /**
+   * The public subnets, one per AZ: for internet-facing load balancers. They route to the
+   * internet gateway but do not give instances public IPv4 addresses on launch.
+   */
   public readonly publicSubnets: ec2.SubnetSelection;
 
   /** The private subnets, one per AZ: for nodes, pods and internal load balancers. */
@@ -146,7 +149,14 @@ export class Network extends Construct {
     const natGateways = settings.natGateways;
     if (natGateways === 0) checkNoNatEndpoints(interfaceEndpoints, s3GatewayEndpoint);
 
-    const publicGroup: ec2.SubnetConfiguration = { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: publicMask };
+    const publicGroup: ec2.SubnetConfiguration = {
+      name: 'Public',
+      subnetType: ec2.SubnetType.PUBLIC,
+      cidrMask: publicMask,
+      // Only load balancers and NAT gateways (with their own addresses) belong here: an instance
+      // launched here by mistake must not get a public IP.
+      mapPublicIpOnLaunch: false,
+    };
     const privateGroup: ec2.SubnetConfiguration = {
       name: 'Private',
       // Without NAT the subnets have no default route; CDK calls those isolated.
