@@ -1,0 +1,44 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { foldersOf, runMainJob, secretFindings } from '../src/main-job';
+import { readOutput, environmentApp } from '../src/synthesis';
+
+describe('the main job', () => {
+  const base = mkdtempSync(join(tmpdir(), 'main-job-'));
+  let summary: string[];
+
+  beforeAll(() => {
+    summary = runMainJob(['dev'], base);
+  });
+
+  test('writes the cloud assembly and the plain manifests of the environment', () => {
+    expect(existsSync(join(base, 'cdk.out', 'dev', 's3www-eks-dev.template.json'))).toBe(true);
+    const manifests = readdirSync(join(base, 'dist', 'manifests', 'dev'));
+    expect(manifests).toEqual(expect.arrayContaining(['Namespace.s3www.k8s.yaml', 'NetworkPolicy.default-deny.k8s.yaml', 'Deployment.s3www.k8s.yaml']));
+  });
+
+  test('prints the stack, its resource counts, the manifests written and the deploy command', () => {
+    expect(summary[0]).toBe('s3www-eks reference app: 1 environment(s) synthesized offline (account 123456789012, region us-east-1)');
+    const row = summary.find((l) => l.startsWith('dev '))!;
+    expect(row).toMatch(/^dev\s+s3www-eks-dev\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+ objects in \d+ files -> /);
+    expect(summary).toContain('Deploy (AWS credentials needed):  cd apps/reference && npx cdk bootstrap && npx cdk deploy -c env=<env>');
+  });
+
+  test('finds secret material planted in its output', () => {
+    // GIVEN the output of a clean run
+    const folders = foldersOf('dev', base);
+    const built = environmentApp('dev', folders);
+    built.app.synth();
+    const out = readOutput(built, folders);
+    expect(secretFindings(out)).toEqual([]);
+    // WHEN a manifest and a Secret with a value appear beside it
+    writeFileSync(join(folders.manifests, 'leak.yaml'), `aws_access_key_id: ${['AKIA', 'IOSFODNN7', 'EXAMPLE'].join('')}\n`);
+    const leaked = { ...out, objects: [...out.objects, { kind: 'Secret', metadata: { name: 'x', namespace: 's3www' }, data: { a: 'Yg==' } }] };
+    // THEN both are reported
+    expect(secretFindings(leaked)).toEqual([
+      { where: join(folders.manifests, 'leak.yaml'), what: 'AWS access key id' },
+      { where: 'Secret s3www/x', what: 'a Secret with data or stringData' },
+    ]);
+  });
+});

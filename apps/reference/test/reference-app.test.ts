@@ -1,0 +1,48 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildReferenceApp, stackName } from '../src/reference-app';
+import { committedContext } from '../src/synthesis';
+
+const app = (context: Record<string, unknown> = {}) => new App({ context: { ...committedContext(), ...context } });
+const OFFLINE = { account: '123456789012', region: 'us-east-1' };
+
+describe('buildReferenceApp', () => {
+  test('builds dev when no environment is named', () => {
+    expect(buildReferenceApp(app(), { target: OFFLINE }).stackName).toBe('s3www-eks-dev');
+  });
+
+  test.each(['dev', 'staging', 'prod'])('builds %s from -c env', (env) => {
+    const stack = buildReferenceApp(app({ env }), { target: OFFLINE });
+    expect(stack.stackName).toBe(stackName(env));
+    expect(stack.terminationProtection).toBe(env === 'prod');
+    expect(stack.tags.tagValues()).toEqual({ project: 's3www-eks', environment: env });
+  });
+
+  test('rejects an unknown environment naming the known ones', () => {
+    expect(() => buildReferenceApp(app({ env: 'qa' }), { target: OFFLINE }))
+      .toThrow('Unknown environment "qa" (from -c env=...): expected one of dev, staging, prod');
+  });
+
+  test('deploys to the account and region of the CLI when it provides them', () => {
+    const saved = { ...process.env };
+    process.env.CDK_DEFAULT_ACCOUNT = '210987654321';
+    process.env.CDK_DEFAULT_REGION = 'us-east-1';
+    try {
+      const stack = buildReferenceApp(app());
+      expect(stack.account).toBe('210987654321');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test('gives cluster-admin to the roles of -c adminRoleArns, and to nobody without it', () => {
+    const roles = 'arn:aws:iam::123456789012:role/platform, arn:aws:iam::123456789012:role/oncall';
+    const withAdmins = Template.fromStack(buildReferenceApp(app({ adminRoleArns: roles }), { target: OFFLINE }));
+    const principals = Object.values(withAdmins.findResources('AWS::EKS::AccessEntry')).map((r) => r.Properties.PrincipalArn);
+    expect(principals).toEqual(expect.arrayContaining(['arn:aws:iam::123456789012:role/platform', 'arn:aws:iam::123456789012:role/oncall']));
+
+    const withoutAdmins = Template.fromStack(buildReferenceApp(app(), { target: OFFLINE }));
+    // only the kubectl provider's own entry, which applies the content
+    expect(Object.keys(withoutAdmins.findResources('AWS::EKS::AccessEntry'))).toHaveLength(1);
+  });
+});
