@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 import { endpointId } from './endpoints';
 import { addFlowLog, checkFlowLogOptions, FlowLogOptions } from './flow-logs';
 import { applyPreset, NetworkPreset } from './presets';
-import { checkClusterName, checkInteger, checkNoNatEndpoints, checkSubnetsFit, MAX_AZS, parseCidr } from './validation';
+import {
+  checkClusterName, checkInteger, checkNoNatEndpoints, checkSubnetsFit, checkUniqueEndpoint, checkUniqueEndpoints, MAX_AZS, parseCidr,
+} from './validation';
 
 /** Properties of a {@link Network}. */
 export interface NetworkProps {
@@ -146,6 +148,7 @@ export class Network extends Construct {
     checkSubnetsFit(cidr, mask, maxAzs, publicMask, privateMask);
     checkClusterName(settings.clusterName);
     checkFlowLogOptions(settings.flowLogs ?? {});
+    checkUniqueEndpoints(interfaceEndpoints);
     const natGateways = settings.natGateways;
     if (natGateways === 0) checkNoNatEndpoints(interfaceEndpoints, s3GatewayEndpoint);
 
@@ -216,9 +219,7 @@ export class Network extends Construct {
    * @returns the endpoint
    */
   public addInterfaceEndpoint(service: ec2.InterfaceVpcEndpointAwsService): ec2.IInterfaceVpcEndpoint {
-    if (this.endpoints.has(service.shortName)) {
-      throw new Error(`An interface endpoint for '${service.shortName}' already exists in this network: list each service once in 'interfaceEndpoints'`);
-    }
+    checkUniqueEndpoint(this.endpoints.keys(), service);
     const endpoint = new ec2.InterfaceVpcEndpoint(this, endpointId(service), {
       vpc: this.vpc,
       service,

@@ -102,3 +102,15 @@ export function checkNoNatEndpoints(interfaceEndpoints: ec2.InterfaceVpcEndpoint
     );
   }
 }
+
+/** Throws when a service is listed twice: each service gets one endpoint per network. */
+export function checkUniqueEndpoint(existing: Iterable<string>, service: ec2.InterfaceVpcEndpointAwsService): void {
+  if ([...existing].includes(service.shortName)) {
+    throw new Error(`An interface endpoint for '${service.shortName}' already exists in this network: list each service once in 'interfaceEndpoints'`);
+  }
+}
+
+/** Throws when the list names a service twice. */
+export function checkUniqueEndpoints(services: ec2.InterfaceVpcEndpointAwsService[]): void {
+  services.forEach((service, i) => checkUniqueEndpoint(services.slice(0, i).map((s) => s.shortName), service));
+}

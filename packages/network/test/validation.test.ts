@@ -111,11 +111,16 @@ describe('validation', () => {
     expect(errorFor({ preset: 'CHEAP' as any })).toThrow("'preset' must be one of DEVELOPMENT, PRODUCTION, PRIVATE, got 'CHEAP'");
   });
 
-  test('a bad prop creates nothing', () => {
+  test.each<[string, NetworkProps]>([
+    ['maxAzs', { maxAzs: 0 }],
+    ['clusterName', { clusterName: '-' }],
+    ['interfaceEndpoints', { interfaceEndpoints: [EksEndpoints.STS, EksEndpoints.STS] }],
+    ['flowLogs', { flowLogs: { keyPrefix: 'vpc/' } }],
+  ])('a bad %s creates no VPC', (_prop, props) => {
     // GIVEN
     const stack = testStack();
     // WHEN
-    expect(() => new Network(stack, 'Network', { maxAzs: 0 })).toThrow();
+    expect(() => new Network(stack, 'Network', props)).toThrow();
     // THEN
     expect(stack.node.findAll().filter((c) => c instanceof ec2.Vpc)).toEqual([]);
   });
