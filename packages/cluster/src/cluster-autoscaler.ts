@@ -2,8 +2,8 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { IdentifiedHelmRelease } from './helm-release';
 import { acknowledgeWildcards } from './nag';
-import { PodIdentity } from './pod-identity';
 
 const NAMESPACE = 'kube-system';
 const SERVICE_ACCOUNT = 'cluster-autoscaler';
@@ -22,13 +22,25 @@ export interface ClusterAutoscalerProps {
  * The Kubernetes Cluster Autoscaler for managed node groups. Managed node groups already carry the
  * `k8s.io/cluster-autoscaler/<cluster>` auto-discovery tags, so every group is found without configuration.
  */
-export class ClusterAutoscaler extends Construct {
-  public readonly identity: PodIdentity;
-  public readonly chart: eks.HelmChart;
-
+export class ClusterAutoscaler extends IdentifiedHelmRelease {
   constructor(scope: Construct, id: string, props: ClusterAutoscalerProps) {
-    super(scope, id);
-    this.identity = new PodIdentity(this, 'Identity', { cluster: props.cluster, namespace: NAMESPACE, serviceAccount: SERVICE_ACCOUNT });
+    super(scope, id, {
+      cluster: props.cluster,
+      repository: 'https://kubernetes.github.io/autoscaler',
+      chart: 'cluster-autoscaler',
+      version: props.chartVersion,
+      release: SERVICE_ACCOUNT,
+      namespace: NAMESPACE,
+      timeout: Duration.minutes(10),
+      values: {
+        cloudProvider: 'aws',
+        awsRegion: Stack.of(scope).region,
+        autoDiscovery: { clusterName: props.clusterName },
+        image: { tag: `v${props.kubernetesVersion}.0` },
+        rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT } },
+        extraArgs: { 'balance-similar-node-groups': true, 'expander': 'least-waste' },
+      },
+    });
     // Read-only discovery calls do not support resource-level permissions.
     this.identity.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: [
@@ -51,25 +63,6 @@ export class ClusterAutoscaler extends Construct {
       resources: ['*'],
       conditions: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${props.clusterName}`]: 'owned' } },
     }));
-    acknowledgeWildcards(this.identity.role, 'Describe calls of Auto Scaling and EC2 support no resource-level permissions; scaling actions are limited by the cluster\'s auto-discovery tag condition');
-    this.chart = new eks.HelmChart(this, 'Chart', {
-      cluster: props.cluster,
-      repository: 'https://kubernetes.github.io/autoscaler',
-      chart: 'cluster-autoscaler',
-      version: props.chartVersion,
-      release: 'cluster-autoscaler',
-      namespace: NAMESPACE,
-      wait: true,
-      timeout: Duration.minutes(10),
-      values: {
-        cloudProvider: 'aws',
-        awsRegion: Stack.of(this).region,
-        autoDiscovery: { clusterName: props.clusterName },
-        image: { tag: `v${props.kubernetesVersion}.0` },
-        rbac: { serviceAccount: { create: true, name: SERVICE_ACCOUNT } },
-        extraArgs: { 'balance-similar-node-groups': true, 'expander': 'least-waste' },
-      },
-    });
-    this.chart.node.addDependency(this.identity.association);
+    acknowledgeWildcards(this.identity.role, "Describe calls of Auto Scaling and EC2 support no resource-level permissions; scaling actions are limited by the cluster's auto-discovery tag condition");
   }
 }

@@ -282,7 +282,7 @@ export class Cluster extends Construct {
       throw new Error(`'name' of each node group must be unique, got '${options.name}' twice`);
     }
     this.nodeGroupNames.add(options.name);
-    const nodeGroup = addManagedNodeGroup(this.eksCluster, options, this.nodeSubnets);
+    const nodeGroup = addManagedNodeGroup(this.eksCluster, options, this.nodeSubnets, this.version.version);
     // Nodes join only with networking in place; DNS, metrics and storage pods need nodes to run on.
     nodeGroup.node.addDependency(...this.managedAddons.beforeNodes);
     for (const addon of this.managedAddons.afterNodes) addon.node.addDependency(nodeGroup);
@@ -311,7 +311,7 @@ export class Cluster extends Construct {
   }
 
   /** Applies Kubernetes objects to the cluster. */
-  public addManifest(id: string, ...manifest: Record<string, any>[]): eks.KubernetesManifest {
+  public addManifest(id: string, ...manifest: Record<string, unknown>[]): eks.KubernetesManifest {
     return this.asContent(new eks.KubernetesManifest(this.content, id, { cluster: this.kubectlTarget().cluster, manifest }));
   }
 

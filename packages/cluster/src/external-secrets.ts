@@ -2,7 +2,7 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { PodIdentity } from './pod-identity';
+import { IdentifiedHelmRelease } from './helm-release';
 
 const NAMESPACE = 'external-secrets';
 const SERVICE_ACCOUNT = 'external-secrets';
@@ -42,31 +42,24 @@ export interface ExternalSecretsOperatorProps {
  * External Secrets Operator from its pinned Helm chart. Its controller reads Secrets Manager with a
  * Pod Identity role that is granted each synced secret and nothing else.
  */
-export class ExternalSecretsOperator extends Construct {
-  public readonly identity: PodIdentity;
-  public readonly chart: eks.HelmChart;
+export class ExternalSecretsOperator extends IdentifiedHelmRelease {
   private readonly cluster: eks.ICluster;
 
   constructor(scope: Construct, id: string, props: ExternalSecretsOperatorProps) {
-    super(scope, id);
-    this.cluster = props.cluster;
-    this.identity = new PodIdentity(this, 'Identity', { cluster: props.cluster, namespace: NAMESPACE, serviceAccount: SERVICE_ACCOUNT });
-    this.chart = new eks.HelmChart(this, 'Chart', {
+    super(scope, id, {
       cluster: props.cluster,
       repository: 'https://charts.external-secrets.io',
       chart: 'external-secrets',
       version: props.chartVersion,
-      release: 'external-secrets',
+      release: SERVICE_ACCOUNT,
       namespace: NAMESPACE,
-      // The SecretStore and ExternalSecret CRDs and the webhook must be ready before any sync is applied.
-      wait: true,
       timeout: Duration.minutes(10),
       values: {
         installCRDs: true,
         serviceAccount: { create: true, name: SERVICE_ACCOUNT },
       },
     });
-    this.chart.node.addDependency(this.identity.association);
+    this.cluster = props.cluster;
   }
 
   /** Grants the operator read access to the secret and applies a SecretStore and ExternalSecret for it. */

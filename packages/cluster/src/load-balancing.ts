@@ -5,8 +5,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { IdentifiedHelmRelease } from './helm-release';
 import { acknowledgeWildcards } from './nag';
-import { PodIdentity } from './pod-identity';
 
 /** The Ingress class that both capacity modes provide. */
 export const ALB_INGRESS_CLASS = 'alb';
@@ -31,38 +31,22 @@ export interface AlbControllerProps {
 }
 
 /**
- * The AWS Load Balancer Controller, from its pinned Helm chart, with its IAM role through Pod Identity
- * (no OIDC provider). Ingresses of class `alb` get ALBs, LoadBalancer Services get NLBs.
+ * The AWS Load Balancer Controller, from its pinned Helm chart, with the AWS-published IAM policy through
+ * Pod Identity (no OIDC provider). Ingresses of class `alb` get ALBs, LoadBalancer Services get NLBs.
  */
-export class AlbController extends Construct {
-  public readonly identity: PodIdentity;
-  public readonly chart: eks.HelmChart;
-
+export class AlbController extends IdentifiedHelmRelease {
   constructor(scope: Construct, id: string, props: AlbControllerProps) {
-    super(scope, id);
-    this.identity = new PodIdentity(this, 'Identity', { cluster: props.cluster, namespace: NAMESPACE, serviceAccount: SERVICE_ACCOUNT });
-    for (const statement of albControllerPolicy(props.version).Statement) {
-      const resources = statement.Resource as string | string[] | undefined;
-      const rewrite = (arn: string) => arn.replace('arn:aws:', `arn:${Aws.PARTITION}:`);
-      this.identity.role.addToPrincipalPolicy(iam.PolicyStatement.fromJson({
-        ...statement,
-        Resource: resources === undefined ? undefined : Array.isArray(resources) ? resources.map(rewrite) : rewrite(resources),
-      }));
-    }
-    acknowledgeWildcards(this.identity.role, 'The AWS-published AWS Load Balancer Controller policy: load balancers, target groups and security groups it creates do not exist yet, so it scopes by the elbv2.k8s.aws/cluster tag instead of ARNs');
-    this.chart = new eks.HelmChart(this, 'Chart', {
+    super(scope, id, {
       cluster: props.cluster,
       repository: 'https://aws.github.io/eks-charts',
       chart: 'aws-load-balancer-controller',
       version: props.version.helmChartVersion,
-      release: 'aws-load-balancer-controller',
+      release: SERVICE_ACCOUNT,
       namespace: NAMESPACE,
-      // Later content (Ingresses, Services) needs the controller's webhook to be serving.
-      wait: true,
       timeout: Duration.minutes(15),
       values: {
         clusterName: props.cluster.clusterName,
-        region: Stack.of(this).region,
+        region: Stack.of(scope).region,
         vpcId: props.vpc.vpcId,
         serviceAccount: { create: true, name: SERVICE_ACCOUNT },
         ingressClass: ALB_INGRESS_CLASS,
@@ -70,8 +54,15 @@ export class AlbController extends Construct {
         replicaCount: 2,
       },
     });
-    // Pods must find their credentials on first start.
-    this.chart.node.addDependency(this.identity.association);
+    const rewrite = (arn: string) => arn.replace('arn:aws:', `arn:${Aws.PARTITION}:`);
+    for (const statement of albControllerPolicy(props.version).Statement) {
+      const resources = statement.Resource as string | string[] | undefined;
+      this.identity.role.addToPrincipalPolicy(iam.PolicyStatement.fromJson({
+        ...statement,
+        Resource: resources === undefined ? undefined : Array.isArray(resources) ? resources.map(rewrite) : rewrite(resources),
+      }));
+    }
+    acknowledgeWildcards(this.identity.role, 'The AWS-published AWS Load Balancer Controller policy: load balancers, target groups and security groups it creates do not exist yet, so it scopes by the elbv2.k8s.aws/cluster tag instead of ARNs');
   }
 }
 

@@ -55,10 +55,14 @@ export function resolveNodeGroup(options: NodeGroupOptions): ResolvedNodeGroup {
   return { instanceTypes, minSize, desiredSize, maxSize, diskSize, amiType };
 }
 
-/** Adds a managed node group to the cluster in the given subnets. */
-export function addManagedNodeGroup(cluster: eks.Cluster, options: NodeGroupOptions, subnets: ec2.SubnetSelection): eks.Nodegroup {
+/**
+ * Adds a managed node group to the cluster in the given subnets, on the cluster's Kubernetes version:
+ * a version bump then rolls the nodes in place after the control plane.
+ */
+export function addManagedNodeGroup(cluster: eks.Cluster, options: NodeGroupOptions, subnets: ec2.SubnetSelection,
+  kubernetesVersion: string): eks.Nodegroup {
   const resolved = resolveNodeGroup(options);
-  return cluster.addNodegroupCapacity(options.name, {
+  const nodeGroup = cluster.addNodegroupCapacity(options.name, {
     ...resolved,
     subnets,
     capacityType: options.capacityType ?? eks.CapacityType.ON_DEMAND,
@@ -68,4 +72,7 @@ export function addManagedNodeGroup(cluster: eks.Cluster, options: NodeGroupOpti
     maxUnavailablePercentage: 33,
     enableNodeAutoRepair: true,
   });
+  // Without a Version, CloudFormation leaves the nodes on the version they were created with.
+  (nodeGroup.node.defaultChild as eks.CfnNodegroup).version = kubernetesVersion;
+  return nodeGroup;
 }

@@ -30,6 +30,7 @@ describe('node groups', () => {
 
   test('defaults to two to four on-demand m6i.large AL2023 nodes with 50 GiB disks in the private subnets', () => {
     template.hasResourceProperties(NODEGROUP, {
+      Version: '1.36',
       InstanceTypes: ['m6i.large'],
       ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 4 },
       DiskSize: 50,
