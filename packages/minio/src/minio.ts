@@ -1,46 +1,23 @@
 import { createHash } from 'crypto';
 import { ApiObject, Chart, Names, Size } from 'cdk8s';
 import {
-  ContainerResources, Cpu, INetworkPolicyPeer, IPodSelector, ISecret, k8s, LabelSelector,
-  NetworkPolicy, NetworkPolicyPeerConfig, NetworkPolicyPort, PodSelectorConfig, Secret,
+  ContainerResources, Cpu, INetworkPolicyPeer, IPodSelector, ISecret, LabelSelector,
+  NetworkPolicy, NetworkPolicyPeerConfig, NetworkPolicyPort, PodSelectorConfig, Secret, k8s,
 } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { Bucket, BucketJob, BucketJobOptions } from './bucket-job';
+import { CONSOLE_PORT, ConsoleOptions, consoleEnv } from './console';
 import { MinioCredentials, resolveCredentials, rootCredentialsEnv } from './credentials';
 import { ImageOptions, MINIO_IMAGE, resolveImage } from './image';
+import { COMPONENT, objectLabels, selectorLabels } from './labels';
 import { MetricsAuth, MetricsOptions, scrapeAnnotations, serviceMonitor } from './metrics';
 import { NetworkIsolation } from './network';
-import { positiveQuantity } from './quantity';
 import { resolveResources } from './resources';
-import { containerSecurityContext, hardenedPod } from './security';
-import { drives, placement, probes, serverArgs } from './server';
+import { MinioServer } from './server';
+import { MinioServices, PORT_NAMES } from './services';
+import { StorageOptions } from './storage';
 import { MinioTopology } from './topology';
-import { checkDnsLabel, checkDnsSubdomain, fail } from './validation';
-
-/** Persistent volumes of the MinIO pods, one PersistentVolumeClaim per drive. */
-export interface StorageOptions {
-  /**
-   * Size of each drive. The volume claim templates of a StatefulSet cannot change: a new size
-   * needs the StatefulSet deleted with `--cascade=orphan` and the claims resized by hand.
-   * @default Size.gibibytes(10)
-   */
-  readonly size?: Size;
-
-  /**
-   * StorageClass of the drives (same immutability as `size`).
-   * @default - the cluster's default StorageClass
-   */
-  readonly storageClassName?: string;
-}
-
-/** The MinIO web console on port 9001. */
-export interface ConsoleOptions {
-  /**
-   * Public URL of the console when you put it behind an Ingress or a port-forward (`MINIO_BROWSER_REDIRECT_URL`).
-   * @default - none: the console serves its in-cluster address
-   */
-  readonly browserRedirectUrl?: string;
-}
+import { checkDnsLabel, checkDnsSubdomain } from './validation';
 
 /** Properties of a {@link Minio}. */
 export interface MinioProps {
@@ -122,11 +99,6 @@ export interface MinioProps {
   readonly clusterDomain?: string;
 }
 
-const API_PORT_NAME = 'api';
-const CONSOLE_PORT_NAME = 'console';
-/** $HOME of the server: MinIO creates `~/.minio` and `~/.minio/certs/CAs` at start and exits if it cannot. */
-const HOME = '/home/minio';
-
 /**
  * MinIO object storage on any Kubernetes cluster: a StatefulSet with persistent drives,
  * hardened to the restricted Pod Security Standard, isolated by NetworkPolicies, with
@@ -144,7 +116,7 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
   /** Port of the S3 API. */
   public static readonly API_PORT = 9000;
   /** Port of the web console, when enabled. */
-  public static readonly CONSOLE_PORT = 9001;
+  public static readonly CONSOLE_PORT = CONSOLE_PORT;
 
   /** Base name of the objects. */
   public readonly name: string;
@@ -191,31 +163,14 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
     checkDnsLabel('namespace', this.namespace);
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
     checkDnsSubdomain('clusterDomain', clusterDomain);
-
     const credentials = resolveCredentials(props.credentials);
-    const topology = props.topology ?? MinioTopology.standalone();
-    const image = resolveImage('image', props.image, MINIO_IMAGE);
-    const resources = resolveResources('resources', props.resources, {
-      cpuRequest: Cpu.millis(250),
-      cpuLimit: Cpu.units(1),
-      memoryRequest: Size.mebibytes(512),
-      memoryLimit: Size.gibibytes(1),
-    });
-    const storageSize = (props.storage?.size ?? Size.gibibytes(10)).asString();
-    positiveQuantity('storage.size', storageSize);
-    if (props.storage?.storageClassName !== undefined) {
-      checkDnsSubdomain('storage.storageClassName', props.storage.storageClassName);
-    }
-    const redirect = props.console?.browserRedirectUrl;
-    if (redirect !== undefined && !/^https?:\/\/[^\s/]+/.test(redirect)) {
-      fail('console.browserRedirectUrl', 'must be an http:// or https:// URL', redirect);
-    }
     const pullSecrets = (props.imagePullSecrets ?? []).map((secret, i) => {
       checkDnsSubdomain(`imagePullSecrets[${i}]`, secret);
       return { name: secret };
     });
+    const imagePullSecrets = pullSecrets.length ? pullSecrets : undefined;
 
-    this.topology = topology;
+    this.topology = props.topology ?? MinioTopology.standalone();
     this.consoleEnabled = props.console !== undefined;
     this.port = Minio.API_PORT;
     this.serviceName = this.name;
@@ -225,135 +180,53 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
     this.credentialsSecret = Secret.fromSecretName(this, 'Credentials', credentials.secretName);
     this.rootUserKey = credentials.userKey;
     this.rootPasswordKey = credentials.passwordKey;
-
-    const common = { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': this.name };
-    const managed = { 'app.kubernetes.io/managed-by': 'cdk8s' };
-    this.selectorLabels = { ...common, 'app.kubernetes.io/component': 'server' };
-    const metadata = (name: string, component: string) => ({
-      name, namespace: this.namespace, labels: { ...common, ...managed, 'app.kubernetes.io/component': component },
-    });
+    this.selectorLabels = selectorLabels(this.name, COMPONENT.server);
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(this.name, 'server'),
+      metadata: { name: this.name, namespace: this.namespace, labels: objectLabels(this.name, COMPONENT.server) },
       automountServiceAccountToken: false,
     });
 
-    const apiPort: k8s.ServicePort = { name: API_PORT_NAME, port: this.port, targetPort: k8s.IntOrString.fromString(API_PORT_NAME), protocol: 'TCP' };
-    const apiServiceMetadata = metadata(this.serviceName, 'api');
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: apiServiceMetadata,
-      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: [apiPort] },
+    const services = new MinioServices(this, 'Services', {
+      instance: this.name,
+      namespace: this.namespace,
+      apiName: this.serviceName,
+      headlessName: this.headlessServiceName,
+      consoleName: this.consoleServiceName,
+      apiPort: this.port,
+      consolePort: CONSOLE_PORT,
     });
-    new k8s.KubeService(this, 'HeadlessService', {
-      metadata: metadata(this.headlessServiceName, 'peers'),
-      spec: {
-        clusterIp: 'None',
-        // Distributed nodes must resolve each other before any is ready: readiness needs quorum.
-        publishNotReadyAddresses: true,
-        selector: this.selectorLabels,
-        ports: [apiPort],
-      },
-    });
-    if (this.consoleServiceName) {
-      new k8s.KubeService(this, 'ConsoleService', {
-        metadata: metadata(this.consoleServiceName, 'console'),
-        spec: {
-          type: 'ClusterIP',
-          selector: this.selectorLabels,
-          ports: [{ name: CONSOLE_PORT_NAME, port: Minio.CONSOLE_PORT, targetPort: k8s.IntOrString.fromString(CONSOLE_PORT_NAME), protocol: 'TCP' }],
-        },
-      });
-    }
+    this.service = services.api;
 
-    const env: k8s.EnvVar[] = [
-      ...rootCredentialsEnv(credentials),
-      { name: 'HOME', value: HOME },
-      // Without a console address MinIO would still serve the console on a random port.
-      ...(this.consoleEnabled ? [] : [{ name: 'MINIO_BROWSER', value: 'off' }]),
-      ...(redirect ? [{ name: 'MINIO_BROWSER_REDIRECT_URL', value: redirect }] : []),
-      ...(props.metrics ? [{ name: 'MINIO_PROMETHEUS_AUTH_TYPE', value: props.metrics.auth ?? MetricsAuth.JWT }] : []),
-    ];
-    const driveList = drives(topology);
-
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
-      metadata: metadata(this.name, 'server'),
-      spec: {
-        serviceName: this.headlessServiceName,
-        replicas: topology.replicas,
-        // All nodes must start together: with OrderedReady, pod 0 would wait for a quorum forever.
-        podManagementPolicy: 'Parallel',
-        updateStrategy: { type: 'RollingUpdate' },
-        selector: { matchLabels: this.selectorLabels },
-        template: {
-          metadata: {
-            labels: { ...this.selectorLabels, ...managed },
-            annotations: props.metrics ? scrapeAnnotations(this.port) : undefined,
-          },
-          spec: {
-            serviceAccountName: this.name,
-            ...hardenedPod(),
-            imagePullSecrets: pullSecrets.length ? pullSecrets : undefined,
-            ...placement(topology, this.selectorLabels),
-            containers: [{
-              name: 'minio',
-              image: image.image,
-              imagePullPolicy: image.pullPolicy,
-              command: ['minio'],
-              args: serverArgs(topology, {
-                statefulSet: this.name,
-                headlessService: this.headlessServiceName,
-                namespace: this.namespace,
-                clusterDomain,
-                apiPort: Minio.API_PORT,
-                consolePort: this.consoleEnabled ? Minio.CONSOLE_PORT : undefined,
-                certsDir: `${HOME}/.minio/certs`,
-              }),
-              env,
-              ports: [
-                { name: API_PORT_NAME, containerPort: Minio.API_PORT, protocol: 'TCP' },
-                ...(this.consoleEnabled ? [{ name: CONSOLE_PORT_NAME, containerPort: Minio.CONSOLE_PORT, protocol: 'TCP' }] : []),
-              ],
-              resources,
-              securityContext: containerSecurityContext(),
-              ...probes(API_PORT_NAME),
-              volumeMounts: [
-                ...driveList.map((d) => ({ name: d.name, mountPath: d.path })),
-                { name: 'tmp', mountPath: '/tmp' },
-                { name: 'config', mountPath: `${HOME}/.minio` },
-              ],
-            }],
-            volumes: [
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
-              { name: 'config', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
-            ],
-          },
-        },
-        volumeClaimTemplates: driveList.map((d) => ({
-          metadata: { name: d.name, labels: this.selectorLabels },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: props.storage?.storageClassName,
-            resources: { requests: { storage: k8s.Quantity.fromString(storageSize) } },
-          },
-        })),
-      },
-    });
-
-    if (topology.isDistributed) {
-      new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-        metadata: metadata(this.name, 'server'),
-        spec: {
-          maxUnavailable: k8s.IntOrString.fromNumber(topology.maxUnavailable),
-          selector: { matchLabels: this.selectorLabels },
-          // A pod that is not ready holds no quorum: evicting it must not block a node drain.
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        },
-      });
-    }
+    this.statefulSet = new MinioServer(this, 'Server', {
+      instance: this.name,
+      namespace: this.namespace,
+      headlessService: this.headlessServiceName,
+      clusterDomain,
+      topology: this.topology,
+      storage: props.storage,
+      image: resolveImage('image', props.image, MINIO_IMAGE),
+      resources: resolveResources('resources', props.resources, {
+        cpuRequest: Cpu.millis(250),
+        cpuLimit: Cpu.units(1),
+        memoryRequest: Size.mebibytes(512),
+        memoryLimit: Size.gibibytes(1),
+      }),
+      env: [
+        ...rootCredentialsEnv(credentials),
+        ...consoleEnv(props.console),
+        ...(props.metrics ? [{ name: 'MINIO_PROMETHEUS_AUTH_TYPE', value: props.metrics.auth ?? MetricsAuth.JWT }] : []),
+      ],
+      apiPort: this.port,
+      consolePort: this.consoleEnabled ? CONSOLE_PORT : undefined,
+      serviceAccountName: this.name,
+      podAnnotations: props.metrics ? scrapeAnnotations(this.port) : undefined,
+      imagePullSecrets,
+    }).statefulSet;
 
     let jobLabels: Record<string, string> | undefined;
     if (props.buckets && props.buckets.length > 0) {
-      jobLabels = { ...common, 'app.kubernetes.io/component': 'bucket-job' };
+      jobLabels = selectorLabels(this.name, COMPONENT.bucketJob);
       this.bucketJob = new BucketJob(this, 'Buckets', {
         buckets: props.buckets,
         options: props.bucketJob,
@@ -364,7 +237,7 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
         port: this.port,
         credentials,
         serviceAccountName: this.name,
-        imagePullSecrets: pullSecrets.length ? pullSecrets : undefined,
+        imagePullSecrets,
       }).job;
     } else if (props.bucketJob) {
       throw new Error('\'bucketJob\' is set but \'buckets\' is empty: declare the buckets the job should create');
@@ -375,7 +248,7 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
       namespace: this.namespace,
       serverLabels: this.selectorLabels,
       apiPort: this.port,
-      distributed: topology.isDistributed,
+      distributed: this.topology.isDistributed,
       jobLabels,
     }).serverPolicy;
 
@@ -385,8 +258,8 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
         auth: props.metrics.auth ?? MetricsAuth.JWT,
         name: this.name,
         namespace: this.namespace,
-        serviceLabels: apiServiceMetadata.labels,
-        portName: API_PORT_NAME,
+        serviceLabels: services.apiLabels,
+        portName: PORT_NAMES.api,
       });
     }
   }

@@ -1,15 +1,18 @@
 /**
- * The parts of the MinIO pod spec that follow from the topology: the `minio server` command
- * line, the drives, the placement rules and the health probes.
+ * The MinIO server pods: a StatefulSet whose command line, drives, placement and probes follow
+ * from the topology, and in distributed mode the PodDisruptionBudget that guards its quorum.
  */
 import { k8s } from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import { ResolvedImage } from './image';
+import { COMPONENT, objectLabels, selectorLabels } from './labels';
+import { containerSecurityContext, hardenedPod } from './security';
+import { PORT_NAMES } from './services';
+import { claimTemplates, Drive, StorageOptions } from './storage';
 import { MinioTopology, PlacementPolicy } from './topology';
 
-/** A drive of a pod: its claim template (and volume) name and mount path. */
-export interface Drive {
-  readonly name: string;
-  readonly path: string;
-}
+/** $HOME of the server: MinIO creates `~/.minio` and `~/.minio/certs/CAs` at start and exits if it cannot. */
+export const HOME = '/home/minio';
 
 /** `/export` for one drive, `/export0`...`/exportN-1` for several (claim templates `export-0`...). */
 export function drives(topology: MinioTopology): Drive[] {
@@ -84,4 +87,103 @@ export function probes(portName: string): Pick<k8s.Container, 'startupProbe' | '
     livenessProbe: probe('/minio/health/live', 10, 3),
     readinessProbe: probe('/minio/health/ready', 10, 3),
   };
+}
+
+/** Everything the server pods need, resolved and validated by the Minio construct. */
+export interface MinioServerProps {
+  readonly instance: string;
+  readonly namespace: string;
+  readonly headlessService: string;
+  readonly clusterDomain: string;
+  readonly topology: MinioTopology;
+  readonly storage?: StorageOptions;
+  readonly image: ResolvedImage;
+  readonly resources: k8s.ResourceRequirements;
+  readonly env: k8s.EnvVar[];
+  readonly apiPort: number;
+  /** Console port, when the console is on. */
+  readonly consolePort?: number;
+  readonly serviceAccountName: string;
+  readonly podAnnotations?: Record<string, string>;
+  readonly imagePullSecrets?: k8s.LocalObjectReference[];
+}
+
+/** The StatefulSet of the MinIO server and, in distributed mode, its PodDisruptionBudget. */
+export class MinioServer extends Construct {
+  public readonly statefulSet: k8s.KubeStatefulSet;
+
+  constructor(scope: Construct, id: string, props: MinioServerProps) {
+    super(scope, id);
+    const { topology } = props;
+    const selector = selectorLabels(props.instance, COMPONENT.server);
+    const metadata = { name: props.instance, namespace: props.namespace, labels: objectLabels(props.instance, COMPONENT.server) };
+    const driveList = drives(topology);
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata,
+      spec: {
+        serviceName: props.headlessService,
+        replicas: topology.replicas,
+        // All nodes must start together: with OrderedReady, pod 0 would wait for a quorum forever.
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate' },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: metadata.labels, annotations: props.podAnnotations },
+          spec: {
+            serviceAccountName: props.serviceAccountName,
+            ...hardenedPod(),
+            imagePullSecrets: props.imagePullSecrets,
+            ...placement(topology, selector),
+            containers: [{
+              name: 'minio',
+              image: props.image.image,
+              imagePullPolicy: props.image.pullPolicy,
+              command: ['minio'],
+              args: serverArgs(topology, {
+                statefulSet: props.instance,
+                headlessService: props.headlessService,
+                namespace: props.namespace,
+                clusterDomain: props.clusterDomain,
+                apiPort: props.apiPort,
+                consolePort: props.consolePort,
+                certsDir: `${HOME}/.minio/certs`,
+              }),
+              env: [...props.env, { name: 'HOME', value: HOME }],
+              ports: [
+                { name: PORT_NAMES.api, containerPort: props.apiPort, protocol: 'TCP' },
+                ...(props.consolePort ? [{ name: PORT_NAMES.console, containerPort: props.consolePort, protocol: 'TCP' }] : []),
+              ],
+              resources: props.resources,
+              securityContext: containerSecurityContext(),
+              ...probes(PORT_NAMES.api),
+              volumeMounts: [
+                ...driveList.map((d) => ({ name: d.name, mountPath: d.path })),
+                { name: 'tmp', mountPath: '/tmp' },
+                { name: 'config', mountPath: `${HOME}/.minio` },
+              ],
+            }],
+            // The root filesystem is read-only; these are the only paths MinIO writes besides its drives.
+            volumes: [
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } },
+              { name: 'config', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
+            ],
+          },
+        },
+        volumeClaimTemplates: claimTemplates(props.storage, driveList, selector),
+      },
+    });
+
+    if (topology.isDistributed) {
+      new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata,
+        spec: {
+          maxUnavailable: k8s.IntOrString.fromNumber(topology.maxUnavailable),
+          selector: { matchLabels: selector },
+          // A pod that is not ready holds no quorum: evicting it must not block a node drain.
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
+      });
+    }
+  }
 }
