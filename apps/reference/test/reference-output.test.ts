@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { isDeepStrictEqual } from 'util';
 import { expectCfnLintClean, NagFinding, nagErrors } from '../../../tools/testing/cloudformation';
 import { expectSchemaValid } from '../../../tools/testing/kubernetes';
 import { expectRestricted, findPodSpecs, isPinnedImage } from '../../../tools/testing/pod-security';
@@ -187,11 +188,13 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
       expect(seeder.spec.ingress).toEqual([]);
       expect(seeder.spec.egress.map(portsOf)).toEqual([[53, 53], [9000], [443]]);
       // MinIO admits the pods of the s3www instance (web and seeder) on 9000
-      const minioPolicies = out.objects.filter((o) => o.kind === 'NetworkPolicy' && o.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === 'minio'
-        && o.spec.podSelector.matchLabels?.['app.kubernetes.io/component'] === 'server');
-      const admitted = minioPolicies.flatMap((p) => p.spec.ingress ?? []).flatMap((rule: Json) => rule.from.map((f: Json) => f.podSelector?.matchLabels));
+      const minioServer = { 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/instance': 'minio', 'app.kubernetes.io/name': 'minio' };
+      const minioPolicies = out.objects.filter((o) => o.kind === 'NetworkPolicy' && isDeepStrictEqual(o.spec.podSelector.matchLabels, minioServer));
+      const admitted = minioPolicies.flatMap((p) => p.spec.ingress ?? [])
+        .flatMap((rule: Json) => rule.from.map((f: Json) => f.podSelector?.matchLabels));
       expect(admitted).toContainEqual({ 'app.kubernetes.io/instance': 's3www', 'app.kubernetes.io/name': 's3www' });
-      const seederLabels = out.objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('s3www-seed'))!.spec.template.metadata.labels;
+      const seederJob = out.objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('s3www-seed'))!;
+      const seederLabels = seederJob.spec.template.metadata.labels;
       expect(seederLabels).toMatchObject({ 'app.kubernetes.io/instance': 's3www', 'app.kubernetes.io/name': 's3www' });
     });
 
