@@ -3,9 +3,13 @@
  * into moto_server, then reads every resource back through the EC2 API: moto reports
  * CREATE_COMPLETE even for resource types it does not implement, so the stack status proves nothing.
  *
+ * The default security group lock-down is a Lambda-backed custom resource, and moto runs Lambda
+ * code only in Docker, which these machines lack: moto marks it CREATE_COMPLETE without running it.
+ * The closest honest check is below: the test shows the rules still there after the deploy, runs
+ * the handler code the CLI uploaded (from the cloud assembly) the way Lambda would, with the
+ * properties the template gives it, and then reads the group back through EC2.
+ *
  * Not observable here, so asserted on the template by the unit tests instead:
- * - the default security group lock-down: a Lambda-backed custom resource, and moto runs Lambda
- *   code only in Docker, which these machines lack;
  * - the VPC's DNS attributes and the subnets' MapPublicIpOnLaunch: moto's CloudFormation ignores them;
  * - which subnet uses which route table: moto's CloudFormation records the associations apart from
  *   the route tables (and drops their tags), so here the route tables are checked by their routes.
@@ -18,7 +22,7 @@ import { promisify } from 'util';
 import {
   DescribeFlowLogsCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand, EC2Client, FlowLog, NatGateway, RouteTable, Subnet, VpcEndpoint,
+  DescribeVpcsCommand, EC2Client, FlowLog, NatGateway, RouteTable, SecurityGroup, Subnet, VpcEndpoint,
 } from '@aws-sdk/client-ec2';
 import { expectCfnLintClean } from '../../../tools/testing/cloudformation';
 import { MotoServer, startMoto } from '../../../tools/testing/moto';
@@ -32,8 +36,8 @@ let outdir: string;
 let ec2: EC2Client;
 let deploySeconds: number;
 
-/** Runs the real CDK CLI against the emulator; never blocks the event loop, so moto's output keeps draining. */
-async function cdk(args: string[]): Promise<string> {
+/** The environment of a process that talks to the emulator with fake credentials. */
+function awsEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     AWS_ENDPOINT_URL: moto.endpoint,
@@ -44,6 +48,12 @@ async function cdk(args: string[]): Promise<string> {
     CDK_DISABLE_CLI_TELEMETRY: 'true',
   };
   delete env.AWS_PROFILE;
+  return env;
+}
+
+/** Runs the real CDK CLI against the emulator; never blocks the event loop, so moto's output keeps draining. */
+async function cdk(args: string[]): Promise<string> {
+  const env = awsEnv();
   const cli = require.resolve('aws-cdk/bin/cdk');
   const tsNode = require.resolve('ts-node/dist/bin.js');
   const app = `"${process.execPath}" "${tsNode}" --transpile-only test/deploy/app.ts`;
@@ -95,6 +105,14 @@ async function routeTablesOf(vpcId: string): Promise<RouteTable[]> {
 function defaultRoutes(tables: RouteTable[]): Array<{ table: string; nat?: string; gateway?: string }> {
   return tables.flatMap((t) => t.Routes!.filter((r) => r.DestinationCidrBlock === '0.0.0.0/0')
     .map((r) => ({ table: t.RouteTableId!, nat: r.NatGatewayId, gateway: r.GatewayId })));
+}
+
+async function defaultSecurityGroupOf(vpcId: string): Promise<SecurityGroup> {
+  const { SecurityGroups = [] } = await ec2.send(new DescribeSecurityGroupsCommand({
+    Filters: [...inVpc(vpcId), { Name: 'group-name', Values: ['default'] }],
+  }));
+  expect(SecurityGroups).toHaveLength(1);
+  return SecurityGroups[0];
 }
 
 function tags(subnet: Subnet): Record<string, string> {
@@ -189,6 +207,36 @@ describe('deployed: highly available network', () => {
     expect(SecurityGroups[0].IpPermissions).toEqual([
       expect.objectContaining({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [expect.objectContaining({ CidrIp: '10.0.0.0/16' })] }),
     ]);
+  });
+
+  test('the default security group lock-down handler, run as Lambda would run it, strips every rule', async () => {
+    // GIVEN the deployed VPC, whose default group moto left open (the custom resource never ran)
+    const { VpcId } = await vpcOf('NetworkHa');
+    const before = await defaultSecurityGroupOf(VpcId!);
+    expect(before.IpPermissionsEgress).toEqual([expect.objectContaining({ IpProtocol: '-1', IpRanges: [expect.objectContaining({ CidrIp: '0.0.0.0/0' })] })]);
+    // ... and the custom resource the template declares for it
+    const template = JSON.parse(readFileSync(join(outdir, 'NetworkHa.template.json'), 'utf8'));
+    const [vpcLogicalId] = Object.entries<{ Type: string }>(template.Resources).find(([, r]) => r.Type === 'AWS::EC2::VPC')!;
+    const custom = Object.values<{ Type: string; Properties: Record<string, unknown> }>(template.Resources)
+      .filter((r) => r.Type === 'Custom::VpcRestrictDefaultSG');
+    expect(custom.map((r) => r.Properties.DefaultSecurityGroupId)).toEqual([{ 'Fn::GetAtt': [vpcLogicalId, 'DefaultSecurityGroup'] }]);
+    const assets = JSON.parse(readFileSync(join(outdir, 'NetworkHa.assets.json'), 'utf8'));
+    const code = Object.values<{ displayName: string; source: { path: string } }>(assets.files)
+      .find((f) => f.displayName.includes('VpcRestrictDefaultSG'))!.source.path;
+
+    // WHEN the handler the CLI uploaded runs a Create with the resolved properties
+    const event = { RequestType: 'Create', ResourceProperties: { DefaultSecurityGroupId: before.GroupId, Account: '123456789012' } };
+    const script = `require(${JSON.stringify(join(outdir, code, 'index.js'))}).handler(${JSON.stringify(event)})` +
+      '.then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })';
+    // Lambda's Node.js runtime provides the AWS SDK v3; here it comes from the workspace.
+    const resolved = require.resolve('@aws-sdk/client-ec2');
+    const sdk = resolved.slice(0, resolved.lastIndexOf('node_modules') + 'node_modules'.length);
+    await run(process.execPath, ['-e', script], { env: { ...awsEnv(), NODE_PATH: sdk }, timeout: 30_000 });
+
+    // THEN
+    const after = await defaultSecurityGroupOf(VpcId!);
+    expect(after.IpPermissions).toEqual([]);
+    expect(after.IpPermissionsEgress).toEqual([]);
   });
 
   test('the flow log records all traffic of the VPC to CloudWatch Logs', async () => {
