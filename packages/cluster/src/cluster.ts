@@ -167,7 +167,9 @@ export class Cluster extends Construct {
   /** The components content waits for (and outlives), so e.g. load balancers are deleted before their controller. */
   private readonly components = new DependencyGroup();
   private readonly props: ClusterProps;
+  /** Scopes for what users add, so their ids never collide with this construct's own children. */
   private readonly content: Construct;
+  private readonly podIdentities: Construct;
   private kubectl?: KubectlTarget;
   private externalSecrets?: ExternalSecretsOperator;
   private albControllerChart?: eks.HelmChart;
@@ -244,13 +246,14 @@ export class Cluster extends Construct {
     this.addons = this.managedAddons.all;
     this.ready.add(...Object.values(this.addons));
 
+    this.content = new Construct(this, 'Content');
+    this.podIdentities = new Construct(this, 'PodIdentities');
     for (const admin of props.admins ?? []) {
-      this.addAdmin(`Admin${Names.nodeUniqueId(admin.node)}`, admin);
+      this.addAdmin(Names.nodeUniqueId(admin.node), admin);
     }
     for (const group of capacity.groups) {
       this.addNodeGroup(group);
     }
-    this.content = new Construct(this, 'Content');
     if (props.componentsInstall === ComponentsInstall.WITH_CLUSTER) {
       this.kubectlTarget();
     }
@@ -294,7 +297,8 @@ export class Cluster extends Construct {
 
   /** Gives an IAM role cluster-admin through an access entry (`AmazonEKSClusterAdminPolicy`, cluster scope). */
   public addAdmin(id: string, role: iam.IRole): eks.AccessEntry {
-    return this.eksCluster.grantClusterAdmin(id, role.roleArn);
+    // Prefixed so an id never collides with the aws-eks-v2 cluster's own children.
+    return this.eksCluster.grantClusterAdmin(`Admin${id}`, role.roleArn);
   }
 
   /**
@@ -302,7 +306,7 @@ export class Cluster extends Construct {
    * Grant it what the workload needs, e.g. `bucket.grantRead(identity)`.
    */
   public addPodIdentity(id: string, options: PodIdentityOptions): PodIdentity {
-    return new PodIdentity(this, id, { ...options, cluster: this.eksCluster });
+    return new PodIdentity(this.podIdentities, id, { ...options, cluster: this.eksCluster });
   }
 
   /** Applies a cdk8s chart to the cluster. */

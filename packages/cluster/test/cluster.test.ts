@@ -258,3 +258,19 @@ describe('validation', () => {
       .toThrow("'name' of each node group must be unique, got 'web' twice");
   });
 });
+
+describe('ids', () => {
+  test('user ids never collide with the construct\'s own children', () => {
+    // GIVEN
+    const { stack, cluster } = clusterStack();
+    const role = iam.Role.fromRoleArn(stack, 'Ops', 'arn:aws:iam::123456789012:role/ops');
+
+    // WHEN / THEN
+    expect(() => {
+      cluster.addAdmin('Resource', role);
+      cluster.addPodIdentity('Resource', { namespace: 'a', serviceAccount: 'a' });
+      cluster.addManifest('Resource', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } });
+    }).not.toThrow();
+    Template.fromStack(stack).resourceCountIs('AWS::EKS::AccessEntry', 2);
+  });
+});

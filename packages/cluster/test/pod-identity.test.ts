@@ -23,10 +23,10 @@ describe('addPodIdentity', () => {
       ClusterName: { Ref: Match.stringLikeRegexp('^Cluster') },
       Namespace: 'web',
       ServiceAccount: 'web',
-      RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ClusterWebRole'), 'Arn'] },
+      RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ClusterPodIdentitiesWebRole'), 'Arn'] },
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp('ClusterWebRole') }],
+      Roles: [{ Ref: Match.stringLikeRegexp('ClusterPodIdentitiesWebRole') }],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) },
     });
     expect(identity.namespace).toBe('web');
