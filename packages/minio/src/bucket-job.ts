@@ -68,6 +68,9 @@ export interface BucketJobOptions {
   readonly readinessInterval?: Duration;
 }
 
+/** Longest wait for one answer of `/minio/health/ready`. */
+const PROBE_TIMEOUT_SECONDS = 5;
+
 /** What the MinIO construct hands to its bucket job. */
 export interface BucketJobProps {
   readonly buckets: Bucket[];
@@ -111,8 +114,9 @@ export class BucketJob extends Construct {
     const attempts = options.readinessAttempts ?? 60;
     checkInteger('bucketJob.readinessAttempts', attempts, 1, 10_000);
     const interval = seconds('bucketJob.readinessInterval', options.readinessInterval ?? Duration.seconds(5));
-    if (attempts * interval >= deadline) {
-      fail('bucketJob.activeDeadline', `must be longer than the readiness wait ('bucketJob.readinessAttempts' × 'bucketJob.readinessInterval' = ${attempts * interval}s)`, `${deadline}s`);
+    const wait = attempts * (interval + PROBE_TIMEOUT_SECONDS);
+    if (wait >= deadline) {
+      fail('bucketJob.activeDeadline', `must be longer than the longest readiness wait ('bucketJob.readinessAttempts' × ('bucketJob.readinessInterval' + ${PROBE_TIMEOUT_SECONDS}s per probe) = ${wait}s)`, `${deadline}s`);
     }
 
     const script = bucketScript(buckets);
@@ -121,6 +125,7 @@ export class BucketJob extends Construct {
       { name: 'MINIO_PORT', value: String(props.port) },
       { name: 'READY_ATTEMPTS', value: String(attempts) },
       { name: 'READY_INTERVAL_SECONDS', value: String(interval) },
+      { name: 'READY_TIMEOUT_SECONDS', value: String(PROBE_TIMEOUT_SECONDS) },
       ...rootCredentialsEnv(props.credentials),
       // mc keeps its aliases in a config directory; the root filesystem is read-only.
       { name: 'MC_CONFIG_DIR', value: '/tmp/.mc' },

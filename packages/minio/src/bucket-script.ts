@@ -1,8 +1,8 @@
 /**
  * The shell script of the bucket job, run by bash in the mc image. It takes everything it needs
- * from the environment (MINIO_HOST, MINIO_PORT, READY_ATTEMPTS, READY_INTERVAL_SECONDS and the
- * root credentials from the Secret) so that no credential is part of the pod spec, its args or
- * a process list.
+ * from the environment (MINIO_HOST, MINIO_PORT, READY_ATTEMPTS, READY_INTERVAL_SECONDS,
+ * READY_TIMEOUT_SECONDS and the root credentials from the Secret) so that no credential is part
+ * of the pod spec, its args or a process list.
  */
 
 /** One bucket to create. */
@@ -15,13 +15,10 @@ export interface BucketSpec {
 export function bucketScript(buckets: BucketSpec[]): string {
   const lines = [
     'set -euo pipefail',
-    // bash's /dev/tcp speaks HTTP without curl, which the mc image does not ship.
-    'ready() (',
-    '  exec 3<>"/dev/tcp/${MINIO_HOST}/${MINIO_PORT}"',
-    '  printf \'GET /minio/health/ready HTTP/1.1\\r\\nHost: %s\\r\\nConnection: close\\r\\n\\r\\n\' "${MINIO_HOST}" >&3',
-    '  read -r -t 5 _ status _ <&3',
-    '  [ "${status}" = "200" ]',
-    ')',
+    // bash's /dev/tcp speaks HTTP without curl, which the mc image does not ship; `timeout`
+    // bounds each probe, since a connection to a dropped port would otherwise hang for minutes.
+    'probe=\'exec 3<>"/dev/tcp/${MINIO_HOST}/${MINIO_PORT}" && printf "GET /minio/health/ready HTTP/1.1\\r\\nHost: %s\\r\\nConnection: close\\r\\n\\r\\n" "${MINIO_HOST}" >&3 && read -r _ status _ <&3 && [ "${status}" = "200" ]\'',
+    'ready() { timeout "${READY_TIMEOUT_SECONDS}" bash -c "${probe}"; }',
     'attempt=1',
     'until ready 2>/dev/null; do',
     '  if [ "${attempt}" -ge "${READY_ATTEMPTS}" ]; then',

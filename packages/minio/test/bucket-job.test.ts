@@ -36,6 +36,7 @@ describe('bucket job', () => {
       MINIO_PORT: '9000',
       READY_ATTEMPTS: '60',
       READY_INTERVAL_SECONDS: '5',
+      READY_TIMEOUT_SECONDS: '5',
       MINIO_ROOT_USER: { secretKeyRef: { name: 'minio-root', key: 'rootUser' } },
       MINIO_ROOT_PASSWORD: { secretKeyRef: { name: 'minio-root', key: 'rootPassword' } },
       MC_CONFIG_DIR: '/tmp/.mc',
@@ -104,8 +105,8 @@ describe('bucket job', () => {
       ['no readiness attempt', { bucketJob: { readinessAttempts: 0 } }, "'bucketJob.readinessAttempts' must be a whole number between 1 and 10000, got 0"],
       ['a zero deadline', { bucketJob: { activeDeadline: Duration.seconds(0) } }, "'bucketJob.activeDeadline' must be a whole number of seconds, at least 1, got '0s'"],
       ['a sub-second interval', { bucketJob: { readinessInterval: Duration.millis(500) } }, "'bucketJob.readinessInterval' must be a whole number of seconds, at least 1, got '0.5s'"],
-      ['a deadline shorter than the readiness wait', { bucketJob: { activeDeadline: Duration.minutes(5) } },
-        "'bucketJob.activeDeadline' must be longer than the readiness wait ('bucketJob.readinessAttempts' × 'bucketJob.readinessInterval' = 300s), got '300s'"],
+      ['a deadline shorter than the readiness wait', { bucketJob: { activeDeadline: Duration.minutes(10) } },
+        "'bucketJob.activeDeadline' must be longer than the longest readiness wait ('bucketJob.readinessAttempts' × ('bucketJob.readinessInterval' + 5s per probe) = 600s), got '600s'"],
       ['a moving mc tag', { bucketJob: { image: { tag: 'latest' } } }, "'bucketJob.image.tag' must be a fixed image tag (letters, digits, '_', '.', '-'; not latest), got 'latest'"],
     ])('%s fails', (_case, props, message) => {
       expectError(attempt(props as Partial<MinioProps>), message);

@@ -1,7 +1,7 @@
 import { execFile } from 'child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer, Server } from 'http';
-import { AddressInfo } from 'net';
+import { AddressInfo, createServer as createNetServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { bucketScript } from '../src/bucket-script';
@@ -57,6 +57,7 @@ describe('bucket script', () => {
           MINIO_PORT: String(port),
           READY_ATTEMPTS: String(attempts),
           READY_INTERVAL_SECONDS: '0.05',
+          READY_TIMEOUT_SECONDS: '1',
           MINIO_ROOT_USER: user,
           MINIO_ROOT_PASSWORD: password,
         },
@@ -117,6 +118,24 @@ describe('bucket script', () => {
     writeFileSync(join(dir, 'mc'), '#!/bin/bash\ncat >/dev/null\nexit 3\n');
     const result = await run(bucketScript([{ name: 'site', versioning: false }]), 1);
     expect(result.code).toBe(3);
+  });
+
+  test('bounds each probe: a server that never answers counts as not ready', async () => {
+    // GIVEN a port that accepts connections and never answers
+    const sockets: Array<{ destroy(): void }> = [];
+    const silent = createNetServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentPort = (silent.address() as AddressInfo).port;
+    const script = bucketScript([{ name: 'site', versioning: false }]).replace(/\$\{MINIO_PORT\}/g, String(silentPort));
+    // WHEN
+    const started = Date.now();
+    const result = await run(script, 2);
+    // THEN two probes of at most 1 second each, not a hang
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('is not ready after 2 attempts');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    sockets.forEach((s) => s.destroy());
+    await new Promise((resolve) => silent.close(resolve));
   });
 
   test('treats a closed port as not ready', async () => {
