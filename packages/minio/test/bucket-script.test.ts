@@ -1,4 +1,5 @@
 import { execFile } from 'child_process';
+import { randomBytes } from 'crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer, Server } from 'http';
 import { AddressInfo, createServer as createNetServer } from 'net';
@@ -11,8 +12,9 @@ import { bucketScript } from '../src/bucket-script';
  * /minio/health/ready, and a stand-in `mc` on PATH that records its arguments and stdin.
  */
 describe('bucket script', () => {
-  const user = 'job-test-user';
-  const password = 'job-test-password-value';
+  // Random per run: the test needs values to look for, and no credential lives in the repository.
+  const user = `user-${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(18).toString('base64');
   let dir: string;
   let server: Server;
   let port: number;

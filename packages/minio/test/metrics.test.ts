@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { MetricsAuth, MinioProps } from '../src';
-import { deployMinio, envOf, expectError, only, serverContainer } from './helpers';
+import { deployMinio, envOf, expectError, expectServiceMonitorShape, only, serverContainer } from './helpers';
 
 const token = { name: 'minio-prometheus', key: 'token' };
 
@@ -57,6 +57,15 @@ describe('metrics', () => {
   test('a public ServiceMonitor sends no token', () => {
     const { objects } = deploy({ metrics: { auth: MetricsAuth.PUBLIC, serviceMonitor: {} } });
     expect(only(objects, 'ServiceMonitor').spec.endpoints).toEqual([{ port: 'api', path: '/minio/v2/metrics/cluster', scheme: 'http', interval: '30s' }]);
+  });
+
+  test('the ServiceMonitor shape check catches unknown fields and a wrong auth type', () => {
+    const { objects } = deploy({ metrics: { serviceMonitor: { bearerTokenSecret: token } } });
+    const monitor = only(objects, 'ServiceMonitor');
+    expect(() => expectServiceMonitorShape({ ...monitor, spec: { ...monitor.spec, endpoint: [] } })).toThrow();
+    const endpoint = { ...monitor.spec.endpoints[0], authorization: { type: 'Basic', credentials: token } };
+    expect(() => expectServiceMonitorShape({ ...monitor, spec: { ...monitor.spec, endpoints: [endpoint] } })).toThrow();
+    expect(() => expectServiceMonitorShape({ ...monitor, spec: { ...monitor.spec, endpoints: [{ ...endpoint, bearerToken: 'x' }] } })).toThrow();
   });
 
   describe('validation', () => {
