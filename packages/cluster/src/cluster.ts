@@ -162,6 +162,7 @@ export class Cluster extends Construct {
   private readonly managedAddons: ManagedAddons;
   private readonly nodeGroupList: eks.Nodegroup[] = [];
   private readonly nodeGroupNames = new Set<string>();
+  private readonly adminArns = new Set<string>();
   /** Everything Kubernetes content waits for: kubectl access, nodes and add-ons. */
   private readonly ready = new DependencyGroup();
   /** The components content waits for (and outlives), so e.g. load balancers are deleted before their controller. */
@@ -297,6 +298,12 @@ export class Cluster extends Construct {
 
   /** Gives an IAM role cluster-admin through an access entry (`AmazonEKSClusterAdminPolicy`, cluster scope). */
   public addAdmin(id: string, role: iam.IRole): eks.AccessEntry {
+    if (!Token.isUnresolved(role.roleArn)) {
+      if (this.adminArns.has(role.roleArn)) {
+        throw new Error(`'admins' must name each role once (EKS allows one access entry per principal), got ${role.roleArn} twice`);
+      }
+      this.adminArns.add(role.roleArn);
+    }
     // Prefixed so an id never collides with the aws-eks-v2 cluster's own children.
     return this.eksCluster.grantClusterAdmin(`Admin${id}`, role.roleArn);
   }

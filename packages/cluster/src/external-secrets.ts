@@ -1,12 +1,12 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { IdentifiedHelmRelease } from './helm-release';
+import { checkDnsLabel } from './validation';
 
 const NAMESPACE = 'external-secrets';
 const SERVICE_ACCOUNT = 'external-secrets';
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** What to copy from AWS Secrets Manager into a Kubernetes Secret. */
 export interface SyncSecretOptions {
@@ -64,11 +64,8 @@ export class ExternalSecretsOperator extends IdentifiedHelmRelease {
 
   /** Grants the operator read access to the secret and applies a SecretStore and ExternalSecret for it. */
   public sync(scope: Construct, id: string, options: SyncSecretOptions): eks.KubernetesManifest {
-    for (const [prop, value] of [['namespace', options.namespace], ['name', options.name]]) {
-      if (!Token.isUnresolved(value) && !DNS_LABEL.test(value)) {
-        throw new Error(`'${prop}' must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters), got '${value}'`);
-      }
-    }
+    checkDnsLabel('namespace', options.namespace);
+    checkDnsLabel('name', options.name);
     const keys = Object.entries(options.keys ?? {});
     if (options.keys && keys.length === 0) {
       throw new Error("'keys' must map at least one Kubernetes key to a JSON property, got {}; omit it to copy every property");

@@ -1,6 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { checkDnsLabel, checkDnsSubdomain } from './validation';
 
 /** Options of a workload identity through EKS Pod Identity. */
 export interface PodIdentityOptions {
@@ -45,6 +46,8 @@ export class PodIdentity extends Construct implements iam.IGrantable {
 
   constructor(scope: Construct, id: string, props: PodIdentityProps) {
     super(scope, id);
+    checkDnsLabel('namespace', props.namespace);
+    checkDnsSubdomain('serviceAccount', props.serviceAccount);
     this.namespace = props.namespace;
     this.serviceAccount = props.serviceAccount;
     this.role = props.role ?? podIdentityRole(this, 'Role', `${props.namespace}/${props.serviceAccount}`);

@@ -253,6 +253,15 @@ describe('validation', () => {
       .toThrow("'addNodeGroup' is not allowed with Capacity.autoMode(): Auto Mode provisions nodes itself, got node group 'gpu'; use Capacity.nodeGroups(...) instead");
   });
 
+  test('rejects the same admin twice', () => {
+    const app = new App();
+    const { stack, vpc } = vpcStack(app);
+    const ops = iam.Role.fromRoleArn(stack, 'Ops', 'arn:aws:iam::123456789012:role/ops');
+    const again = iam.Role.fromRoleArn(stack, 'Again', 'arn:aws:iam::123456789012:role/ops');
+    expect(() => new Cluster(stack, 'Cluster', { vpc, admins: [ops, again] }))
+      .toThrow("'admins' must name each role once (EKS allows one access entry per principal), got arn:aws:iam::123456789012:role/ops twice");
+  });
+
   test('rejects two node groups with the same name', () => {
     expect(() => clusterStack({ capacity: Capacity.nodeGroups({ name: 'web' }, { name: 'web' }) }))
       .toThrow("'name' of each node group must be unique, got 'web' twice");

@@ -53,3 +53,13 @@ describe('addPodIdentity', () => {
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 0);
   });
 });
+
+describe('validation', () => {
+  test('rejects an invalid namespace or service account name', () => {
+    const { cluster } = clusterStack();
+    expect(() => cluster.addPodIdentity('A', { namespace: 'Web', serviceAccount: 'web' }))
+      .toThrow("'namespace' must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters), got 'Web'");
+    expect(() => cluster.addPodIdentity('B', { namespace: 'web', serviceAccount: 'web_sa' }))
+      .toThrow("'serviceAccount' must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got 'web_sa'");
+  });
+});
