@@ -1,0 +1,174 @@
+/**
+ * The prod environment of the reference system built from plain aws-cdk-lib (`aws-eks-v2`) with
+ * the same add-ons as @s3www-eks/cluster, for the benchmark's comparison: the same VPC shape, the
+ * same managed add-ons and versions, the AWS Load Balancer Controller, Cluster Autoscaler and
+ * External Secrets Operator charts, the gp3 StorageClass, the same credentials secret and the
+ * very same workload chart. Each piece is written the way the aws-eks-v2 documentation shows it.
+ */
+import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cdk8s from 'cdk8s';
+import { Construct } from 'constructs';
+import { EnvironmentConfig } from '../src/environment-config';
+import { CREDENTIALS_SECRET_NAME } from '../src/reference-stack';
+import { WorkloadChart } from '../src/workload-chart';
+
+/** The same versions @s3www-eks/cluster pins. */
+const ADDONS: Record<string, string> = {
+  'vpc-cni': 'v1.21.1-eksbuild.1',
+  'kube-proxy': 'v1.36.0-eksbuild.1',
+  'eks-pod-identity-agent': 'v1.3.10-eksbuild.1',
+  'coredns': 'v1.13.2-eksbuild.1',
+  'metrics-server': 'v0.8.0-eksbuild.2',
+  'aws-ebs-csi-driver': 'v1.53.0-eksbuild.1',
+};
+
+export interface PlainStackProps extends StackProps {
+  readonly config: EnvironmentConfig;
+}
+
+export class PlainEksV2Stack extends Stack {
+  constructor(scope: Construct, id: string, props: PlainStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(config.network.cidr),
+      maxAzs: config.network.maxAzs,
+      natGateways: config.network.natGateways,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
+      ],
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+      restrictDefaultSecurityGroup: true,
+    });
+    vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: config.network.flowLogRetention })),
+    });
+
+    const cluster = new eks.Cluster(this, 'Cluster', {
+      vpc,
+      vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
+      clusterName: config.clusterName,
+      version: eks.KubernetesVersion.V1_36,
+      kubectlProviderOptions: { kubectlLayer: new KubectlV36Layer(this, 'KubectlLayer') },
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      secretsEncryptionKey: new kms.Key(this, 'SecretsKey', { enableKeyRotation: true }),
+      clusterLogging: [
+        eks.ClusterLoggingTypes.API, eks.ClusterLoggingTypes.AUDIT, eks.ClusterLoggingTypes.AUTHENTICATOR,
+        eks.ClusterLoggingTypes.CONTROLLER_MANAGER, eks.ClusterLoggingTypes.SCHEDULER,
+      ],
+      albController: { version: eks.AlbControllerVersion.V3_2_2 },
+    });
+    cluster.addNodegroupCapacity('General', {
+      instanceTypes: config.nodes.instanceTypes.map((t) => new ec2.InstanceType(t)),
+      minSize: config.nodes.minSize,
+      desiredSize: config.nodes.desiredSize,
+      maxSize: config.nodes.maxSize,
+      diskSize: config.nodes.diskSizeGiB,
+    });
+
+    for (const [name, version] of Object.entries(ADDONS)) {
+      const addon = new eks.Addon(this, `Addon-${name}`, {
+        cluster,
+        addonName: name,
+        addonVersion: version,
+        configurationValues: name === 'vpc-cni' ? { enableNetworkPolicy: 'true' } : undefined,
+      });
+      if (name === 'aws-ebs-csi-driver') {
+        const role = new iam.Role(this, 'EbsCsiRole', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
+        (role.assumeRolePolicy as iam.PolicyDocument).addStatements(new iam.PolicyStatement({
+          actions: ['sts:TagSession'], principals: [new iam.ServicePrincipal('pods.eks.amazonaws.com')],
+        }));
+        role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonEBSCSIDriverPolicy'));
+        new eks.CfnPodIdentityAssociation(this, 'EbsCsiIdentity', {
+          clusterName: cluster.clusterName, namespace: 'kube-system', serviceAccount: 'ebs-csi-controller-sa', roleArn: role.roleArn,
+        });
+        addon.node.addDependency(role);
+      }
+    }
+
+    cluster.addManifest('Gp3', {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'gp3', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'ebs.csi.aws.com',
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowVolumeExpansion: true,
+      parameters: { type: 'gp3', encrypted: 'true' },
+    });
+
+    const autoscaler = cluster.addServiceAccount('ClusterAutoscaler', {
+      name: 'cluster-autoscaler', namespace: 'kube-system', identityType: eks.IdentityType.POD_IDENTITY,
+    });
+    autoscaler.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['autoscaling:Describe*', 'autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup',
+        'ec2:Describe*', 'eks:DescribeNodegroup'],
+      resources: ['*'],
+    }));
+    cluster.addHelmChart('ClusterAutoscalerChart', {
+      repository: 'https://kubernetes.github.io/autoscaler',
+      chart: 'cluster-autoscaler',
+      version: '9.50.1',
+      namespace: 'kube-system',
+      values: { autoDiscovery: { clusterName: config.clusterName }, rbac: { serviceAccount: { create: false, name: 'cluster-autoscaler' } } },
+    }).node.addDependency(autoscaler);
+
+    const credentials = new secretsmanager.Secret(this, 'MinioCredentials', {
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ username: 's3www-admin' }), generateStringKey: 'password', excludePunctuation: true, passwordLength: 40,
+      },
+    });
+    const eso = cluster.addServiceAccount('ExternalSecrets', {
+      name: 'external-secrets', namespace: 'external-secrets', identityType: eks.IdentityType.POD_IDENTITY,
+    });
+    credentials.grantRead(eso);
+    const esoChart = cluster.addHelmChart('ExternalSecretsChart', {
+      repository: 'https://charts.external-secrets.io',
+      chart: 'external-secrets',
+      version: '0.19.2',
+      namespace: 'external-secrets',
+      createNamespace: true,
+      values: { serviceAccount: { create: false, name: 'external-secrets' } },
+    });
+    esoChart.node.addDependency(eso);
+
+    const workload = cluster.addCdk8sChart('Workload', new WorkloadChart(new cdk8s.App(), 'workload', {
+      config, credentialsSecretName: CREDENTIALS_SECRET_NAME,
+    }));
+    const sync = cluster.addManifest('MinioCredentialsSync', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'SecretStore',
+      metadata: { name: 'aws', namespace: config.namespace },
+      spec: { provider: { aws: { service: 'SecretsManager', region: this.region } } },
+    }, {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: CREDENTIALS_SECRET_NAME, namespace: config.namespace },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { name: 'aws', kind: 'SecretStore' },
+        target: { name: CREDENTIALS_SECRET_NAME },
+        dataFrom: [{ extract: { key: credentials.secretArn } }],
+      },
+    });
+    sync.node.addDependency(workload, esoChart);
+
+    new eks.KubernetesObjectValue(this, 'SiteHost', {
+      cluster,
+      objectType: 'ingress',
+      objectName: 's3www',
+      objectNamespace: config.namespace,
+      jsonPath: '.status.loadBalancer.ingress[0].hostname',
+      timeout: Duration.minutes(10),
+    }).node.addDependency(workload);
+  }
+}
