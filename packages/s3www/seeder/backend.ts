@@ -17,6 +17,8 @@ export function createClient(config: SeederConfig): S3Client {
     credentials: config.credentials,
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
+    // 100-continue costs a new connection per part (the SDK then skips keep-alive) for no gain here.
+    expectContinueHeader: false,
   });
 }
 

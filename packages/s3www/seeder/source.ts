@@ -1,9 +1,12 @@
 /**
- * Downloads a source as a pull stream. The idle timer runs only while the uploader is waiting
- * for bytes, so a slow backend (backpressure) is never mistaken for a stalled source.
+ * Downloads a source as a pull stream over node:http(s) (fetch would load undici, which costs
+ * the process about 20 MiB). Redirects are followed. The idle timer runs only while the uploader
+ * is waiting for bytes, so a slow backend (backpressure) is never mistaken for a stalled source.
  */
+import { ClientRequest, get as httpGet, IncomingMessage } from 'http';
+import { get as httpsGet } from 'https';
 import { Readable } from 'stream';
-import { sourceError } from './errors';
+import { SeedError, sourceError } from './errors';
 
 export interface OpenedSource {
   /** Absent when the server answered 304 Not Modified. */
@@ -20,75 +23,116 @@ export interface OpenOptions {
   readonly ifNoneMatch?: string;
 }
 
-const CHUNK_HIGH_WATER_MARK = 1024 * 1024;
+const MAX_REDIRECTS = 5;
+const CHUNK_HIGH_WATER_MARK = 256 * 1024;
 
 export async function openSource(url: URL, options: OpenOptions): Promise<OpenedSource> {
-  const controller = new AbortController();
-  const idleError = () => sourceError(`no data for ${options.idleTimeoutMs / 1000}s (idle timeout)`, true);
-  const headersTimer = setTimeout(() => controller.abort(idleError()), options.idleTimeoutMs);
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      signal: controller.signal,
-      redirect: 'follow',
-      headers: options.ifNoneMatch ? { 'if-none-match': options.ifNoneMatch } : {},
-    });
-  } catch (err) {
-    throw controller.signal.aborted ? controller.signal.reason : sourceError(`request failed: ${networkCause(err)}`, true);
-  } finally {
-    clearTimeout(headersTimer);
+  let current = url;
+  for (let redirects = 0; ; redirects++) {
+    const { request, response } = await requestOnce(current, options);
+    const status = response.statusCode ?? 0;
+    const location = response.headers.location;
+    if ([301, 302, 303, 307, 308].includes(status) && location) {
+      response.resume();
+      request.destroy();
+      if (redirects >= MAX_REDIRECTS) throw sourceError(`more than ${MAX_REDIRECTS} redirects`, false);
+      current = new URL(location, current);
+      if (current.protocol !== 'http:' && current.protocol !== 'https:') {
+        throw sourceError(`redirected to a ${current.protocol.slice(0, -1)} URL, only http and https are followed`, false);
+      }
+      continue;
+    }
+    if (status === 304) {
+      response.resume();
+      return {};
+    }
+    if (status < 200 || status > 299) {
+      response.resume();
+      request.destroy();
+      const retryable = status >= 500 || status === 408 || status === 429;
+      throw sourceError(`HTTP ${status} ${response.statusMessage ?? ''}`.trim(), retryable);
+    }
+    const length = response.headers['content-length'];
+    return {
+      body: new SourceStream(request, response, options.idleTimeoutMs),
+      contentType: response.headers['content-type'],
+      contentLength: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
+      etag: response.headers.etag,
+    };
   }
-  if (response.status === 304) {
-    await response.body?.cancel();
-    return {};
-  }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel().catch(() => undefined);
-    const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-    throw sourceError(`HTTP ${response.status} ${response.statusText}`.trim(), retryable);
-  }
-  const length = response.headers.get('content-length');
-  return {
-    body: new SourceStream(response.body.getReader(), controller, options.idleTimeoutMs, idleError),
-    contentType: response.headers.get('content-type') ?? undefined,
-    contentLength: length !== null && /^\d+$/.test(length) ? Number(length) : undefined,
-    etag: response.headers.get('etag') ?? undefined,
-  };
 }
 
+function idleError(idleTimeoutMs: number): SeedError {
+  return sourceError(`no data for ${idleTimeoutMs / 1000}s (idle timeout)`, true);
+}
+
+function requestOnce(url: URL, options: OpenOptions): Promise<{ request: ClientRequest; response: IncomingMessage }> {
+  return new Promise((resolve, reject) => {
+    const get = url.protocol === 'https:' ? httpsGet : httpGet;
+    const request = get(url, { headers: options.ifNoneMatch ? { 'if-none-match': options.ifNoneMatch } : {} });
+    const timer = setTimeout(() => request.destroy(idleError(options.idleTimeoutMs)), options.idleTimeoutMs);
+    request.once('response', (response) => {
+      clearTimeout(timer);
+      resolve({ request, response });
+    });
+    request.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err instanceof SeedError ? err : sourceError(`request failed: ${networkCause(err)}`, true));
+    });
+  });
+}
+
+/** The response body, read only on demand, with the idle timer running while a read waits. */
 class SourceStream extends Readable {
   private timer?: NodeJS.Timeout;
+  private wanted = false;
 
-  constructor(
-    private readonly reader: ReadableStreamDefaultReader<Uint8Array>,
-    private readonly controller: AbortController,
-    private readonly idleTimeoutMs: number,
-    private readonly idleError: () => Error,
-  ) {
+  constructor(private readonly request: ClientRequest, private readonly response: IncomingMessage, private readonly idleTimeoutMs: number) {
     super({ highWaterMark: CHUNK_HIGH_WATER_MARK });
+    response.on('readable', () => this.pump());
+    response.on('end', () => {
+      clearTimeout(this.timer);
+      this.push(null);
+    });
+    response.on('close', () => {
+      if (!response.complete) this.destroy(sourceError('download failed: the connection closed before the whole body arrived', true));
+    });
+    response.on('error', (err) => this.destroy(sourceError(`download failed: ${networkCause(err)}`, true)));
+    request.on('error', (err) => this.destroy(err instanceof SeedError ? err : sourceError(`download failed: ${networkCause(err)}`, true)));
   }
 
   override _read(): void {
-    this.timer = setTimeout(() => this.controller.abort(this.idleError()), this.idleTimeoutMs);
-    this.reader.read().then(({ done, value }) => {
-      clearTimeout(this.timer);
-      this.push(done ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-    }, (err) => {
-      clearTimeout(this.timer);
-      this.destroy(this.controller.signal.aborted ? this.controller.signal.reason : sourceError(`download failed: ${networkCause(err)}`, true));
-    });
+    this.wanted = true;
+    this.pump();
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
     clearTimeout(this.timer);
-    if (!this.controller.signal.aborted) this.controller.abort(err ?? undefined);
+    this.request.destroy();
     callback(err);
+  }
+
+  private pump(): void {
+    while (this.wanted) {
+      const chunk: Buffer | null = this.response.read();
+      if (chunk === null) {
+        this.arm();
+        return;
+      }
+      this.wanted = this.push(chunk);
+    }
+    clearTimeout(this.timer);
+  }
+
+  private arm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.destroy(idleError(this.idleTimeoutMs)), this.idleTimeoutMs);
   }
 }
 
-/** fetch hides the socket error in `cause`; that is the part worth reading. */
+/** The socket error's message and code, on one line. */
 function networkCause(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause ?? (err as { code?: string; message?: string });
-  const text = [cause.message, cause.code && `(${cause.code})`].filter(Boolean).join(' ') || String(err);
+  const e = err as { code?: string; message?: string };
+  const text = [e.message, e.code && !e.message?.includes(e.code) ? `(${e.code})` : undefined].filter(Boolean).join(' ') || String(err);
   return text.replace(/\s+/g, ' ');
 }

@@ -5,13 +5,14 @@
  */
 import { createHash } from 'crypto';
 import { pipeline } from 'stream';
-import { CompleteMultipartUploadCommand, HeadObjectCommand, HeadObjectCommandOutput, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { HeadObjectCommand, HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { fromS3Error } from './backend';
 import { SeederConfig, SeedSource } from './config';
 import { contentTypeFor } from './content-type';
 import { sourceError } from './errors';
 import { Measure } from './measure';
+import { releaseMemory } from './memory';
+import { uploadStream } from './multipart';
 import { openSource, OpenedSource } from './source';
 
 /** User metadata the seeder keeps on each object to recognise it on the next run. */
@@ -51,15 +52,13 @@ async function upload(
   // pipeline forwards a download error into `measure`, which fails the upload and aborts it.
   pipeline(opened.body!, measure, () => undefined);
   const verify = () => verifyBytes(source, opened, measure);
-  const uploader = new Upload({
-    client: gateCompletion(client, verify),
-    params: { Bucket: config.bucket, Key: source.key, Body: measure, ContentType: contentType, Metadata: metadata },
-    partSize: config.partSizeBytes,
-    queueSize: config.queueSize,
-    leavePartsOnError: false,
-  });
   try {
-    await uploader.done();
+    await uploadStream(client, { Bucket: config.bucket, Key: source.key, ContentType: contentType, Metadata: metadata }, measure, {
+      partSize: partSizeFor(config.partSizeBytes, opened.contentLength),
+      queueSize: config.queueSize,
+      beforeVisible: verify,
+      onPart: releaseMemory,
+    });
   } catch (err) {
     opened.body!.destroy();
     throw fromS3Error(err, `uploading to ${config.bucket}/${source.key}`);
@@ -80,17 +79,10 @@ function verifyBytes(source: SeedSource, opened: OpenedSource, measure: Measure)
   return result;
 }
 
-/**
- * The client as Upload sees it, except that the two requests that make an object visible
- * (CompleteMultipartUpload, or PutObject for a single part) first pass the verification: by then
- * the body has ended, so the checksum is final. Upload aborts the multipart upload when they fail.
- */
-function gateCompletion(client: S3Client, verify: () => unknown): S3Client {
-  const send = (command: unknown, ...rest: unknown[]) => {
-    if (command instanceof CompleteMultipartUploadCommand || command instanceof PutObjectCommand) verify();
-    return (client.send as (...args: unknown[]) => unknown)(command, ...rest);
-  };
-  return Object.create(client, { send: { value: send } }) as S3Client;
+/** S3 allows 10,000 parts: a larger announced size gets larger parts. */
+function partSizeFor(configured: number, contentLength: number | undefined): number {
+  const needed = Math.ceil((contentLength ?? 0) / 10_000);
+  return Math.max(configured, Math.ceil(needed / 1048576) * 1048576);
 }
 
 async function headObject(client: S3Client, bucket: string, key: string): Promise<HeadObjectCommandOutput | undefined> {

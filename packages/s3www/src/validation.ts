@@ -3,10 +3,10 @@
  * allowed, so a bad value fails at `cdk8s synth` rather than in the cluster.
  */
 
-/** A value as an error message shows it: strings quoted, lists as JSON. */
+/** A value as an error message shows it: strings quoted, lists and objects as JSON. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
-  return Array.isArray(value) ? JSON.stringify(value) : String(value);
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
 /** Throws `'prop' <rule>, got <value>`. */

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+// Benchmark of the content seeder (not a test): seeds a generated 1 GiB source from a loopback
+// HTTP server into moto_server, measuring the seeder's peak RSS (VmHWM) and throughput, then
+// uploads the same bytes with `aws s3 cp` to the same moto_server, and prints the ratio.
+//
+//   node benchmark/seeder.mjs [--size-mib 1024] [--rounds 1] [--json]
+//
+// Needs moto_server and awscli (v1) on PATH and a built bundle (npx projen compile).
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { once } from 'node:events';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// The Job runs `node --max-semi-space-size=1 /seeder/index.js` (src/seeder-job.ts): a 1 MiB young
+// generation keeps about 10 MiB of short-lived SDK objects out of the peak. Measured both ways.
+const JOB_NODE_FLAGS = ['--max-semi-space-size=1'];
+const SEEDER = join(here, '..', 'assets', 'seeder', 'index.js');
+const MIB = 1024 * 1024;
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const SIZE = option('size-mib', 1024) * MIB;
+const ROUNDS = option('rounds', 1);
+const JSON_OUTPUT = args.includes('--json');
+
+if (!existsSync(SEEDER)) throw new Error(`${SEEDER} is missing: run "npx projen compile" first`);
+
+/** A 1 MiB block of pseudo-random bytes, repeated: cheap to generate, not compressible per block. */
+const BLOCK = (() => {
+  const block = Buffer.alloc(MIB);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < block.length; i += 4) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    block.writeUInt32LE(x >>> 0, i);
+  }
+  return block;
+})();
+
+function* chunks(size) {
+  for (let sent = 0; sent < size; sent += BLOCK.length) yield BLOCK.subarray(0, Math.min(BLOCK.length, size - sent));
+}
+
+function sha256Of(size) {
+  const hash = createHash('sha256');
+  for (const chunk of chunks(size)) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+async function freePort() {
+  const server = createNetServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function startMoto() {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://localhost:${port}`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${endpoint}/moto-api/data.json`)).ok) return { endpoint, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error('moto_server did not start');
+}
+
+async function startSource(size) {
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-length': size, 'content-type': 'application/octet-stream' });
+    const it = chunks(size);
+    const pump = () => {
+      for (let next = it.next(); !next.done; next = it.next()) {
+        if (!res.write(next.value)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      res.end();
+    };
+    pump();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${server.address().port}/bench.bin` };
+}
+
+/** Runs a command, sampling its peak resident set (VmHWM) from /proc until it exits. */
+async function measure(command, commandArgs, env) {
+  const started = process.hrtime.bigint();
+  const child = spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => { stdout += c; });
+  child.stderr.on('data', (c) => { stderr += c; });
+  let peakKib = 0;
+  const sample = () => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kib = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+      peakKib = Math.max(peakKib, kib);
+    } catch {
+      // exited between samples
+    }
+  };
+  const timer = setInterval(sample, 50);
+  const [code] = await once(child, 'exit');
+  clearInterval(timer);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (code !== 0) throw new Error(`${command} exited ${code}: ${stderr.slice(-2000)}`);
+  return { seconds, peakMib: peakKib / 1024, stdout };
+}
+
+async function main() {
+  const sha256 = sha256Of(SIZE);
+  const moto = await startMoto();
+  const source = await startSource(SIZE);
+  const dir = mkdtempSync(join(tmpdir(), 's3www-bench-'));
+  const file = join(dir, 'bench.bin');
+  const out = createWriteStream(file);
+  for (const chunk of chunks(SIZE)) if (!out.write(chunk)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+
+  const baseEnv = {
+    PATH: process.env.PATH, HOME: process.env.HOME ?? '/root',
+    AWS_ACCESS_KEY_ID: 'benchmark', AWS_SECRET_ACCESS_KEY: 'benchmark', AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const rounds = [];
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+      const seed = async (flags, key) => {
+        const run = await measure(process.execPath, [...flags, SEEDER], {
+          ...baseEnv, S3_ENDPOINT: moto.endpoint, S3_BUCKET: 'bench',
+          SEED_SOURCES: JSON.stringify([{ url: source.url, key, sha256 }]),
+        });
+        if (!run.stdout.includes('"msg":"uploaded"')) throw new Error(`the seeder did not upload: ${run.stdout}`);
+        await fetch(`${moto.endpoint}/bench/${key}`, { method: 'DELETE' });
+        return run;
+      };
+      const seeder = await seed(JOB_NODE_FLAGS, 'seeder.bin');
+      const aws = await measure('aws', ['--endpoint-url', moto.endpoint, 's3', 'cp', '--only-show-errors', file, 's3://bench/aws.bin'], baseEnv);
+      await fetch(`${moto.endpoint}/bench/aws.bin`, { method: 'DELETE' });
+      const plain = await seed([], 'plain.bin');
+      rounds.push({ round, seeder, aws, plain });
+      if (!JSON_OUTPUT) {
+        console.log(`round ${round}: seeder ${seeder.seconds.toFixed(1)} s, peak RSS ${seeder.peakMib.toFixed(1)} MiB; `
+          + `aws s3 cp ${aws.seconds.toFixed(1)} s, peak RSS ${aws.peakMib.toFixed(1)} MiB; `
+          + `seeder without node flags ${plain.seconds.toFixed(1)} s, peak RSS ${plain.peakMib.toFixed(1)} MiB`);
+      }
+    }
+  } finally {
+    moto.child.kill('SIGTERM');
+    source.server.closeAllConnections();
+    source.server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const mib = SIZE / MIB;
+  const seederSeconds = median(rounds.map((r) => r.seeder.seconds));
+  const awsSeconds = median(rounds.map((r) => r.aws.seconds));
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    sizeMiB: mib,
+    rounds: ROUNDS,
+    seederPeakRssMiB: Math.round(Math.max(...rounds.map((r) => r.seeder.peakMib)) * 10) / 10,
+    seederMiBps: Math.round((mib / seederSeconds) * 10) / 10,
+    seederNodeFlags: JOB_NODE_FLAGS.join(' '),
+    plainSeederPeakRssMiB: Math.round(Math.max(...rounds.map((r) => r.plain.peakMib)) * 10) / 10,
+    plainSeederMiBps: Math.round((mib / median(rounds.map((r) => r.plain.seconds))) * 10) / 10,
+    awsPeakRssMiB: Math.round(Math.max(...rounds.map((r) => r.aws.peakMib)) * 10) / 10,
+    awsMiBps: Math.round((mib / awsSeconds) * 10) / 10,
+    throughputRatio: Math.round((awsSeconds / seederSeconds) * 100) / 100,
+  };
+  const goals = { peakRss: result.seederPeakRssMiB <= 128, ratio: result.throughputRatio >= 1.0 };
+  if (JSON_OUTPUT) {
+    console.log(JSON.stringify({ ...result, goals }));
+  } else {
+    console.log(`seeder (node ${result.seederNodeFlags}, as the Job runs it): ${result.seederMiBps} MiB/s, peak RSS ${result.seederPeakRssMiB} MiB (goal <= 128: ${goals.peakRss ? 'met' : 'MISSED'})`);
+    console.log(`seeder (plain node): ${result.plainSeederMiBps} MiB/s, peak RSS ${result.plainSeederPeakRssMiB} MiB`);
+    console.log(`aws s3 cp:  ${result.awsMiBps} MiB/s, peak RSS ${result.awsPeakRssMiB} MiB`);
+    console.log(`ratio seeder/aws throughput: ${result.throughputRatio} (goal >= 1.0: ${goals.ratio ? 'met' : 'MISSED'})`);
+  }
+}
+
+await main();
