@@ -100,7 +100,10 @@ export function addManagedAddons(scope: Construct, cluster: eks.ICluster, versio
   if (autoMode) {
     return { all: { 'metrics-server': metricsServer }, beforeNodes: [], afterNodes: [metricsServer] };
   }
-  const vpcCni = addon(scope, 'VpcCni', cluster, 'vpc-cni', versions.vpcCni);
+  // The network policy agent makes Kubernetes NetworkPolicies effective (isolated-by-default workloads rely on it).
+  const vpcCni = addon(scope, 'VpcCni', cluster, 'vpc-cni', versions.vpcCni, {
+    configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }),
+  });
   const kubeProxy = addon(scope, 'KubeProxy', cluster, 'kube-proxy', versions.kubeProxy);
   const podIdentityAgent = addon(scope, 'PodIdentityAgent', cluster, 'eks-pod-identity-agent', versions.podIdentityAgent);
   const coreDns = addon(scope, 'CoreDns', cluster, 'coredns', versions.coreDns);

@@ -22,6 +22,10 @@ describe('managed add-ons', () => {
     template.hasResourceProperties(ADDON, { AddonName: addonName, AddonVersion: addonVersion, ResolveConflicts: 'OVERWRITE' });
   });
 
+  test('enforces NetworkPolicies through the VPC CNI network policy agent', () => {
+    template.hasResourceProperties(ADDON, { AddonName: 'vpc-cni', ConfigurationValues: '{"enableNetworkPolicy":"true"}' });
+  });
+
   test('installs exactly the six add-ons', () => {
     template.resourceCountIs(ADDON, 6);
   });
