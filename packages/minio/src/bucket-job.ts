@@ -93,8 +93,6 @@ export interface BucketJobProps {
  */
 export class BucketJob extends Construct {
   public readonly job: k8s.KubeJob;
-  /** Labels of the job's pods, for network policies. */
-  public readonly podLabels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: BucketJobProps) {
     super(scope, id);
@@ -132,7 +130,6 @@ export class BucketJob extends Construct {
       { name: 'HOME', value: '/tmp' },
     ];
     const hash = createHash('sha256').update(JSON.stringify({ script, image, env, resources })).digest('hex').slice(0, 8);
-    this.podLabels = props.labels;
 
     this.job = new k8s.KubeJob(this, 'Resource', {
       metadata: { name: `${props.namePrefix}-buckets-${hash}`, namespace: props.namespace, labels: props.labels },

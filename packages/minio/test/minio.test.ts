@@ -1,4 +1,4 @@
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { ImagePullPolicy } from 'cdk8s-plus-33';
 import { expectSchemaValid } from '../../../tools/testing/kubernetes';
@@ -362,6 +362,15 @@ describe('options', () => {
     expect(bare.namespace).toBe('default');
     expect(bare.endpoint).toBe(`http://${bare.name}.default.svc.cluster.local:9000`);
     expect(bare.name).toMatch(/^b-minio-c8[0-9a-f]{6}$/);
+  });
+});
+
+describe('escape hatches', () => {
+  test('a JSON patch on the StatefulSet reaches the manifest', () => {
+    const chart = Testing.chart();
+    const minio = new Minio(chart, 'Minio', { credentials, name: 'minio' });
+    minio.statefulSet.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }]));
+    expect(only(synthValid(chart), 'StatefulSet').spec.template.spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }]);
   });
 });
 
