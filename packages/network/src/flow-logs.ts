@@ -29,8 +29,11 @@ export interface FlowLogOptions {
   /**
    * Send the records to this S3 bucket instead of a CloudWatch Logs group: cheaper to keep
    * for long, queried with Athena. The bucket policy must let `delivery.logs.amazonaws.com`
-   * write (CDK adds that statement to buckets created in the same app).
-   * Changing the destination replaces the flow log.
+   * write: CDK adds those statements to a bucket of the same app when the feature flag
+   * `@aws-cdk/aws-s3:createDefaultLoggingPolicy` is on (as in new CDK projects); otherwise add
+   * them yourself. Changing the destination replaces the flow log.
+   *
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html
    *
    * @default - a CloudWatch Logs group created by the construct, retained on stack deletion
    */
