@@ -29,7 +29,8 @@ export interface NetworkProps {
   /**
    * Number of Availability Zones to spread the subnets across, from 1 to 6. EKS needs at
    * least two. An environment-agnostic stack (no `env` account and region) gets at most two
-   * AZs whatever this says: set the stack's `env` to use three.
+   * AZs whatever this says: set the stack's `env` to use three. Changing it moves the address
+   * ranges of the subnets after the first group, which replaces those subnets and their NAT gateways.
    *
    * @default 3
    */
