@@ -129,7 +129,21 @@ export class BucketJob extends Construct {
       { name: 'MC_CONFIG_DIR', value: '/tmp/.mc' },
       { name: 'HOME', value: '/tmp' },
     ];
-    const hash = createHash('sha256').update(JSON.stringify({ script, image, env, resources })).digest('hex').slice(0, 8);
+    // Everything that shapes the Job goes into its name: any change makes a new Job, never an
+    // update that the API server would refuse for the immutable pod template.
+    const config = {
+      script,
+      image,
+      env,
+      resources,
+      backoffLimit,
+      deadline,
+      ttl,
+      serviceAccount: props.serviceAccountName,
+      pullSecrets: props.imagePullSecrets,
+      labels: props.labels,
+    };
+    const hash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 8);
 
     this.job = new k8s.KubeJob(this, 'Resource', {
       metadata: { name: `${props.namePrefix}-buckets-${hash}`, namespace: props.namespace, labels: props.labels },

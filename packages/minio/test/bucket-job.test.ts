@@ -67,6 +67,8 @@ describe('bucket job', () => {
     expect(name({ buckets: [{ name: 'site' }] })).not.toBe(name({ buckets: [{ name: 'site', versioning: true }] }));
     expect(name({ buckets: [{ name: 'site' }] })).not.toBe(name({ buckets: [{ name: 'site' }, { name: 'logs' }] }));
     expect(name({ buckets: [{ name: 'site' }] })).not.toBe(name({ bucketJob: { image: { tag: 'RELEASE.2025-07-23T15-54-02Z' } } }));
+    expect(name({ buckets: [{ name: 'site' }] })).not.toBe(name({ bucketJob: { backoffLimit: 2 } }));
+    expect(name({ buckets: [{ name: 'site' }] })).not.toBe(name({ imagePullSecrets: ['pull'] }));
   });
 
   test('settings override the defaults', () => {
