@@ -365,6 +365,28 @@ describe('options', () => {
   });
 });
 
+describe('secrets', () => {
+  test('every credential-like variable of every container comes from a Secret reference', () => {
+    // GIVEN every feature that touches a credential
+    const { objects } = deploy({
+      topology: MinioTopology.distributed({ replicas: 4 }),
+      buckets: [{ name: 'site' }],
+      console: {},
+      metrics: { serviceMonitor: { bearerTokenSecret: { name: 'minio-prometheus', key: 'token' } } },
+    });
+    // THEN
+    const containers = objects.flatMap((o) => o.spec?.template?.spec?.containers ?? []);
+    expect(containers.map((c: Json) => c.name).sort()).toEqual(['mc', 'minio']);
+    const sensitive = containers.flatMap((c: Json) => c.env).filter((e: Json) => /USER|PASSWORD|SECRET|TOKEN|KEY/.test(e.name));
+    expect(sensitive.map((e: Json) => e.name).sort()).toEqual(['MINIO_ROOT_PASSWORD', 'MINIO_ROOT_PASSWORD', 'MINIO_ROOT_USER', 'MINIO_ROOT_USER']);
+    for (const variable of sensitive) {
+      expect(Object.keys(variable).sort()).toEqual(['name', 'valueFrom']);
+      expect(Object.keys(variable.valueFrom)).toEqual(['secretKeyRef']);
+    }
+    expect(objects.filter((o) => o.kind === 'Secret' || o.kind === 'ConfigMap')).toEqual([]);
+  });
+});
+
 describe('escape hatches', () => {
   test('a JSON patch on the StatefulSet reaches the manifest', () => {
     const chart = Testing.chart();
