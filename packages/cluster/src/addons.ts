@@ -32,7 +32,7 @@ export interface AddonVersions {
 
   /**
    * EKS Pod Identity Agent (`eks-pod-identity-agent`). Not installed in Auto Mode, which has it built in.
-   * @default 'v1.3.10-eksbuild.1'
+   * @default 'v1.3.10-eksbuild.2'
    */
   readonly podIdentityAgent?: string;
 
@@ -44,27 +44,27 @@ export interface AddonVersions {
 
   /**
    * Amazon EBS CSI driver (`aws-ebs-csi-driver`). Not installed in Auto Mode, which has its own.
-   * @default 'v1.53.0-eksbuild.1'
+   * @default 'v1.57.1-eksbuild.1'
    */
   readonly ebsCsiDriver?: string;
 }
 
 /** Pins that follow the Kubernetes minor version. */
-const PER_VERSION: Record<string, { coreDns: string; kubeProxy: string }> = {
-  1.35: { coreDns: 'v1.13.1-eksbuild.1', kubeProxy: 'v1.35.0-eksbuild.2' },
-  1.36: { coreDns: 'v1.13.2-eksbuild.1', kubeProxy: 'v1.36.0-eksbuild.1' },
-};
+const PER_VERSION = new Map<string, { coreDns: string; kubeProxy: string }>([
+  ['1.35', { coreDns: 'v1.13.2-eksbuild.3', kubeProxy: 'v1.35.0-eksbuild.2' }],
+  ['1.36', { coreDns: 'v1.13.2-eksbuild.3', kubeProxy: 'v1.36.0-eksbuild.1' }],
+]);
 
 /** The pinned versions for a Kubernetes version, with the user's overrides applied. */
 export function resolveAddonVersions(kubernetesVersion: string, overrides: AddonVersions = {}): Required<AddonVersions> {
-  const perVersion = PER_VERSION[kubernetesVersion];
+  const perVersion = PER_VERSION.get(kubernetesVersion)!;
   return {
     vpcCni: overrides.vpcCni ?? 'v1.21.1-eksbuild.1',
     coreDns: overrides.coreDns ?? perVersion.coreDns,
     kubeProxy: overrides.kubeProxy ?? perVersion.kubeProxy,
-    podIdentityAgent: overrides.podIdentityAgent ?? 'v1.3.10-eksbuild.1',
+    podIdentityAgent: overrides.podIdentityAgent ?? 'v1.3.10-eksbuild.2',
     metricsServer: overrides.metricsServer ?? 'v0.8.0-eksbuild.2',
-    ebsCsiDriver: overrides.ebsCsiDriver ?? 'v1.53.0-eksbuild.1',
+    ebsCsiDriver: overrides.ebsCsiDriver ?? 'v1.57.1-eksbuild.1',
   };
 }
 

@@ -104,13 +104,13 @@ export interface ClusterProps {
 
   /**
    * Helm chart version of the Cluster Autoscaler (node group clusters only).
-   * @default '9.50.1'
+   * @default '9.53.0'
    */
   readonly clusterAutoscalerChartVersion?: string;
 
   /**
    * Helm chart version of External Secrets Operator, installed with the first `syncSecret`.
-   * @default '0.19.2'
+   * @default '2.7.0'
    */
   readonly externalSecretsChartVersion?: string;
 
@@ -340,7 +340,7 @@ export class Cluster extends Construct {
     if (!this.externalSecrets) {
       this.externalSecrets = new ExternalSecretsOperator(this, 'ExternalSecrets', {
         cluster: target.cluster,
-        chartVersion: this.props.externalSecretsChartVersion ?? '0.19.2',
+        chartVersion: this.props.externalSecretsChartVersion ?? '2.7.0',
       });
       this.externalSecrets.node.addDependency(this.ready);
     }
@@ -378,7 +378,7 @@ export class Cluster extends Construct {
         cluster: kubectl.cluster,
         clusterName: this.clusterName,
         kubernetesVersion: this.version.version,
-        chartVersion: this.props.clusterAutoscalerChartVersion ?? '9.50.1',
+        chartVersion: this.props.clusterAutoscalerChartVersion ?? '9.53.0',
       });
       alb.node.addDependency(this.ready);
       autoscaler.node.addDependency(this.ready);

@@ -13,11 +13,11 @@ describe('managed add-ons', () => {
 
   test.each([
     ['vpc-cni', 'v1.21.1-eksbuild.1'],
-    ['coredns', 'v1.13.2-eksbuild.1'],
+    ['coredns', 'v1.13.2-eksbuild.3'],
     ['kube-proxy', 'v1.36.0-eksbuild.1'],
-    ['eks-pod-identity-agent', 'v1.3.10-eksbuild.1'],
+    ['eks-pod-identity-agent', 'v1.3.10-eksbuild.2'],
     ['metrics-server', 'v0.8.0-eksbuild.2'],
-    ['aws-ebs-csi-driver', 'v1.53.0-eksbuild.1'],
+    ['aws-ebs-csi-driver', 'v1.57.1-eksbuild.1'],
   ])('pins %s to %s', (addonName, addonVersion) => {
     template.hasResourceProperties(ADDON, { AddonName: addonName, AddonVersion: addonVersion, ResolveConflicts: 'OVERWRITE' });
   });
@@ -48,7 +48,7 @@ describe('managed add-ons', () => {
     const { stack } = clusterStack({ version: eks.KubernetesVersion.V1_35 });
     const older = Template.fromStack(stack);
     older.hasResourceProperties(ADDON, { AddonName: 'kube-proxy', AddonVersion: 'v1.35.0-eksbuild.2' });
-    older.hasResourceProperties(ADDON, { AddonName: 'coredns', AddonVersion: 'v1.13.1-eksbuild.1' });
+    older.hasResourceProperties(ADDON, { AddonName: 'coredns', AddonVersion: 'v1.13.2-eksbuild.3' });
   });
 
   test('addonVersions overrides a pin', () => {

@@ -14,7 +14,7 @@ describe('Cluster Autoscaler', () => {
 
   test('installs the pinned chart, auto-discovering this cluster\'s node groups with an image matching Kubernetes', () => {
     const release = helmReleases(template)['cluster-autoscaler'];
-    expect(release).toEqual(expect.objectContaining({ Chart: 'cluster-autoscaler', Version: '9.50.1', Namespace: 'kube-system', Repository: 'https://kubernetes.github.io/autoscaler' }));
+    expect(release).toEqual(expect.objectContaining({ Chart: 'cluster-autoscaler', Version: '9.53.0', Namespace: 'kube-system', Repository: 'https://kubernetes.github.io/autoscaler' }));
     const values = JSON.parse(release.Values);
     expect(values).toEqual(expect.objectContaining({
       cloudProvider: 'aws',

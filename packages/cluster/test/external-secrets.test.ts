@@ -17,7 +17,7 @@ describe('syncSecret', () => {
 
   test('installs External Secrets Operator once, pinned, with its CRDs', () => {
     expect(helmReleases(template)['external-secrets']).toEqual(expect.objectContaining({
-      Chart: 'external-secrets', Version: '0.19.2', Namespace: 'external-secrets', Repository: 'https://charts.external-secrets.io', Wait: true,
+      Chart: 'external-secrets', Version: '2.7.0', Namespace: 'external-secrets', Repository: 'https://charts.external-secrets.io', Wait: true,
     }));
     expect(JSON.parse(helmReleases(template)['external-secrets'].Values)).toEqual({ installCRDs: true, serviceAccount: { create: true, name: 'external-secrets' } });
     template.resourceCountIs('Custom::AWSCDK-EKS-HelmChart', 3);

@@ -20,7 +20,7 @@ function plainEksV2(): Template {
     albController: { version: eks.AlbControllerVersion.V3_2_2 },
   });
   const secret = new secretsmanager.Secret(stack, 'Credentials');
-  const eso = cluster.addHelmChart('Eso', { chart: 'external-secrets', repository: 'https://charts.external-secrets.io', version: '0.19.2', namespace: 'external-secrets' });
+  const eso = cluster.addHelmChart('Eso', { chart: 'external-secrets', repository: 'https://charts.external-secrets.io', version: '2.7.0', namespace: 'external-secrets' });
   const sa = cluster.addServiceAccount('EsoSa', { namespace: 'external-secrets', name: 'external-secrets' });
   secret.grantRead(sa);
   cluster.addCdk8sChart('Web', appChart());

@@ -69,11 +69,10 @@ describe.each([
 });
 
 describe('version bump', () => {
-  test('moves kube-proxy, CoreDNS and the autoscaler image with the cluster', () => {
+  test('moves kube-proxy with the cluster', () => {
     const older = synth({ version: eks.KubernetesVersion.V1_35 });
     const newer = synth({ version: eks.KubernetesVersion.V1_36 });
     const addon = (r: Record<string, any>, name: string) => Object.values(ofType(r, 'AWS::EKS::Addon')).find((a) => a.Properties.AddonName === name).Properties.AddonVersion;
     expect([addon(older, 'kube-proxy'), addon(newer, 'kube-proxy')]).toEqual(['v1.35.0-eksbuild.2', 'v1.36.0-eksbuild.1']);
-    expect(addon(older, 'coredns')).not.toEqual(addon(newer, 'coredns'));
   });
 });
