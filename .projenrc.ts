@@ -65,7 +65,7 @@ const network = awsCdkLibrary(root, {
   description: 'A production multi-AZ VPC for Amazon EKS: subnets tagged for load balancers, NAT, flow logs and VPC endpoints',
   keywords: ['vpc', 'aws-cdk', 'networking'],
   // The deploy test drives the real CDK CLI against moto_server and reads resources back through EC2.
-  devDeps: [`aws-cdk@${VERSIONS.awsCdkCli}`, '@aws-sdk/client-ec2@^3'],
+  devDeps: [`aws-cdk@${VERSIONS.awsCdkCli}`, '@aws-sdk/client-ec2@^3', 'ts-node@^10.9.2'],
 });
 
 const cluster = awsCdkLibrary(root, {
@@ -134,6 +134,8 @@ const reference = new awscdk.AwsCdkTypeScriptApp({
     ...libraries.map((lib) => `${lib.package.packageName}@*`),
     `cdk8s@${VERSIONS.cdk8s}`,
     `cdk8s-plus-33@${VERSIONS.cdk8sPlus33}`,
+    // A peer of @s3www-eks/cluster (the kubectl layer); the benchmark's plain aws-eks-v2 stack uses it too.
+    '@aws-cdk/lambda-layer-kubectl-v36@^2.0.1',
   ],
 });
 reference.package.addField('private', true);
@@ -141,6 +143,7 @@ reference.package.addField('private', true);
 reference.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
 // cfn-lint runs on every template the tests synthesize; CDK's own validation would repeat it.
 reference.testTask.env('CDK_VALIDATION', 'false');
+reference.tasks.tryFind('synth:silent')?.env('CDK_VALIDATION', 'false');
 // The main job: every environment synthesized offline into cdk.out/<env>, plain manifests into
 // dist/manifests/<env>, and a summary. From the root: `npm run main --workspace apps/reference`.
 reference.addTask('main', {

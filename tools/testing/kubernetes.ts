@@ -102,6 +102,10 @@ function indexValidators(): Map<string, Validator> {
   return index;
 }
 
+type SchemaFunction = ((data: unknown) => boolean) & {
+  errors?: Array<{ instancePath: string; message?: string; keyword: string; params: unknown }>;
+};
+
 function schemaValidator(file: string): Validator {
   return (data) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -33,10 +33,21 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts moto_server on 127.0.0.1 and resolves once it answers. */
-export async function startMoto(options: { port?: number; timeoutMs?: number } = {}): Promise<MotoServer> {
+export async function startMoto(options: {
+  port?: number;
+  timeoutMs?: number;
+  /**
+   * Extra environment for moto_server, e.g. `INITIAL_NO_AUTH_ACTION_COUNT` to enforce IAM
+   * authentication after that many requests, so tests can present wrong credentials.
+   */
+  env?: Record<string, string>;
+} = {}): Promise<MotoServer> {
   const port = options.port ?? await freePort();
   const endpoint = `http://localhost:${port}`;
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk) => { stderr = (stderr + chunk).slice(-4000); });
   let exited = false;
