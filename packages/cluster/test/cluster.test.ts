@@ -1,5 +1,6 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -265,6 +266,22 @@ describe('validation', () => {
   test('rejects two node groups with the same name', () => {
     expect(() => clusterStack({ capacity: Capacity.nodeGroups({ name: 'web' }, { name: 'web' }) }))
       .toThrow("'name' of each node group must be unique, got 'web' twice");
+  });
+});
+
+describe('environment-agnostic stacks', () => {
+  test('synthesize with the region left to deploy time', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Agnostic');
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+
+    // WHEN
+    const cluster = new Cluster(stack, 'Cluster', { vpc });
+    addContent(stack, cluster);
+
+    // THEN
+    const values = helmReleases(Template.fromStack(stack))['cluster-autoscaler'].Values;
+    expect(JSON.stringify(values)).toContain('AWS::Region');
   });
 });
 

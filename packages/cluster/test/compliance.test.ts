@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { expectCfnLintClean, expectNagClean, nagApp } from '../../../tools/testing/cloudformation';
-import { Capacity, ComponentsInstall } from '../src';
+import { AutoModeNodePool, Capacity, ComponentsInstall } from '../src';
 import { addContent, clusterStack } from './fixtures';
 
 // Every scenario the README describes; cfn-lint runs once over all of them.
@@ -18,6 +18,10 @@ const scenarios: Record<string, (app: App) => ReturnType<typeof clusterStack>> =
     addContent(s.stack, s.cluster);
     return s;
   },
+  'auto-mode-allow-listed-endpoint': (app) => clusterStack({
+    capacity: Capacity.autoMode({ nodePools: [AutoModeNodePool.GENERAL_PURPOSE] }),
+    endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'),
+  }, app),
   'private-endpoint-with-components': (app) => clusterStack({
     endpointAccess: eks.EndpointAccess.PRIVATE,
     componentsInstall: ComponentsInstall.WITH_CLUSTER,
