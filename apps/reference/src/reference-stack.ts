@@ -70,9 +70,6 @@ export class ReferenceStack extends Stack {
       }),
     });
 
-    // NetworkPolicies are only enforced when the VPC CNI runs its network policy agent.
-    this.cluster.addons['vpc-cni'].configurationValues = JSON.stringify({ enableNetworkPolicy: 'true' });
-
     this.credentials = new secretsmanager.Secret(this, 'MinioCredentials', {
       description: `MinIO root credentials of the s3www-eks ${config.name} environment`,
       generateSecretString: {
