@@ -29,16 +29,24 @@ export function buildReferenceApp(app: App, options: ReferenceAppOptions = {}): 
     config,
     env: options.target ?? deploymentTarget(),
     manifestsOutdir: options.manifestsOutdir,
-    adminRoleArns: listContext(app, 'adminRoleArns'),
+    adminRoleArns: adminRoleArns(app),
     description: `s3www-eks reference system (${config.name}): network, EKS cluster, MinIO and s3www`,
     terminationProtection: config.name === 'prod',
     tags: { project: 's3www-eks', environment: config.name },
   });
 }
 
-/** A comma-separated context value as a list (empty when absent). */
-function listContext(app: App, key: string): string[] {
-  const raw = app.node.tryGetContext(key);
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+
+/** The IAM role ARNs of `-c adminRoleArns=arn1,arn2` (none when absent), each checked. */
+function adminRoleArns(app: App): string[] {
+  const raw = app.node.tryGetContext('adminRoleArns');
   if (raw === undefined || raw === '') return [];
-  return String(raw).split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const arns = String(raw).split(',').map((v) => v.trim()).filter((v) => v !== '');
+  for (const arn of arns) {
+    if (!ROLE_ARN.test(arn)) {
+      throw new Error(`'-c adminRoleArns' must list IAM role ARNs (arn:aws:iam::<account>:role/<name>), separated by commas, got "${arn}"`);
+    }
+  }
+  return arns;
 }

@@ -45,4 +45,13 @@ describe('buildReferenceApp', () => {
     // only the kubectl provider's own entry, which applies the content
     expect(Object.keys(withoutAdmins.findResources('AWS::EKS::AccessEntry'))).toHaveLength(1);
   });
+
+  test.each([
+    ['arn:aws:sts::123456789012:assumed-role/Admin/session'],
+    ['arn:aws:iam::123456789012:user/alice'],
+    ['Admin'],
+  ])('rejects %s as an admin role', (arn) => {
+    expect(() => buildReferenceApp(app({ adminRoleArns: arn }), { target: OFFLINE })).toThrow(
+      `'-c adminRoleArns' must list IAM role ARNs (arn:aws:iam::<account>:role/<name>), separated by commas, got "${arn}"`);
+  });
 });
