@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmark of the content seeder (not a test): seeds a generated 1 GiB source from a loopback
 // HTTP server into moto_server, measuring the seeder's peak RSS (VmHWM) and throughput, then
-// uploads the same bytes with `aws s3 cp` to the same moto_server, and prints the ratio.
+// uploads the same bytes with `aws s3 cp` to the same moto_server, and prints the ratio. Each round
+// runs the seeder as the Job does, aws s3 cp, then the seeder under plain `node`; medians are reported.
 //
 //   node benchmark/seeder.mjs [--size-mib 1024] [--rounds 1] [--json]
 //
@@ -144,21 +145,29 @@ async function main() {
   };
   const rounds = [];
   try {
+    // moto keeps every object in its process: a reset before each run keeps one run's leftovers
+    // from slowing the next, and the order rotates so that no contender always goes first.
+    const fresh = () => fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    const seed = async (flags) => {
+      await fresh();
+      const run = await measure(process.execPath, [...flags, SEEDER], {
+        ...baseEnv, S3_ENDPOINT: moto.endpoint, S3_BUCKET: 'bench',
+        SEED_SOURCES: JSON.stringify([{ url: source.url, key: 'bench.bin', sha256 }]),
+      });
+      if (!run.stdout.includes('"msg":"uploaded"')) throw new Error(`the seeder did not upload: ${run.stdout}`);
+      return run;
+    };
+    const copy = async () => {
+      await fresh();
+      await measure('aws', ['--endpoint-url', moto.endpoint, 's3', 'mb', 's3://bench'], baseEnv);
+      return measure('aws', ['--endpoint-url', moto.endpoint, 's3', 'cp', '--only-show-errors', file, 's3://bench/bench.bin'], baseEnv);
+    };
     for (let round = 1; round <= ROUNDS; round++) {
-      await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
-      const seed = async (flags, key) => {
-        const run = await measure(process.execPath, [...flags, SEEDER], {
-          ...baseEnv, S3_ENDPOINT: moto.endpoint, S3_BUCKET: 'bench',
-          SEED_SOURCES: JSON.stringify([{ url: source.url, key, sha256 }]),
-        });
-        if (!run.stdout.includes('"msg":"uploaded"')) throw new Error(`the seeder did not upload: ${run.stdout}`);
-        await fetch(`${moto.endpoint}/bench/${key}`, { method: 'DELETE' });
-        return run;
-      };
-      const seeder = await seed(JOB_NODE_FLAGS, 'seeder.bin');
-      const aws = await measure('aws', ['--endpoint-url', moto.endpoint, 's3', 'cp', '--only-show-errors', file, 's3://bench/aws.bin'], baseEnv);
-      await fetch(`${moto.endpoint}/bench/aws.bin`, { method: 'DELETE' });
-      const plain = await seed([], 'plain.bin');
+      const runs = [['seeder', () => seed(JOB_NODE_FLAGS)], ['aws', copy], ['plain', () => seed([])]];
+      const shift = (round - 1) % runs.length;
+      const results = {};
+      for (const [name, run] of [...runs.slice(shift), ...runs.slice(0, shift)]) results[name] = await run();
+      const { seeder, aws, plain } = results;
       rounds.push({ round, seeder, aws, plain });
       if (!JSON_OUTPUT) {
         console.log(`round ${round}: seeder ${seeder.seconds.toFixed(1)} s, peak RSS ${seeder.peakMib.toFixed(1)} MiB; `

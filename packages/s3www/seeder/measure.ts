@@ -1,21 +1,19 @@
-/** Counts and hashes the bytes that flow through, so they are verified without a second read. */
-import { createHash, Hash } from 'crypto';
-import { Transform, TransformCallback } from 'stream';
+/** Counts and hashes the bytes as they go by, so they are verified without a second read. */
+import { createHash } from 'crypto';
 
-export class Measure extends Transform {
-  private readonly hash: Hash = createHash('sha256');
+export class Measure {
+  private readonly hash = createHash('sha256');
   private count = 0;
   private digest?: string;
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    this.count += chunk.length;
-    callback(null, chunk);
-  }
-
-  override _flush(callback: TransformCallback): void {
+  /** Passes the chunks on, measuring each; the result is ready once the last one went by. */
+  async *through(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of chunks) {
+      this.hash.update(chunk);
+      this.count += chunk.length;
+      yield chunk;
+    }
     this.digest = this.hash.digest('hex');
-    callback();
   }
 
   /** Size and SHA-256 once every byte went through; undefined before. */

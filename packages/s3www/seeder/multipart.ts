@@ -1,8 +1,8 @@
 /**
  * Streams a body into one object with bounded memory: at most `queueSize` parts in flight plus
  * the one being filled, each in a buffer that is reused for the next part. (lib-storage's Upload
- * allocates and concatenates a new buffer per part, which left the process some 30-50 MiB above
- * its live data between garbage collections.)
+ * allocates and concatenates a new buffer per part, which kept the process 30-50 MiB above its
+ * live data between garbage collections: over the 128 MiB the seeder is meant to fit in.)
  *
  * Nothing becomes visible before `beforeVisible` passed: it runs after the last byte was read
  * and before the PutObject (a body smaller than one part) or the CompleteMultipartUpload. A
@@ -27,8 +27,6 @@ export interface StreamUploadOptions {
   readonly queueSize: number;
   /** Throws to keep the object invisible, e.g. when the checksum does not match. */
   readonly beforeVisible: () => void;
-  /** Called after each part is stored. */
-  readonly onPart?: () => void;
 }
 
 export async function uploadStream(client: S3Client, params: ObjectParams, body: AsyncIterable<Buffer>, options: StreamUploadOptions): Promise<void> {
@@ -52,7 +50,6 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
       Body: buffer.subarray(0, length), ContentLength: length, ChecksumAlgorithm: 'CRC32',
     })).then((res) => {
       parts.push({ PartNumber: number, ETag: res.ETag, ChecksumCRC32: res.ChecksumCRC32 });
-      options.onPart?.();
     }, (err) => {
       failure ??= err;
     }).finally(() => {

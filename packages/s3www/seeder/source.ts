@@ -1,20 +1,22 @@
 /**
- * Downloads a source as a pull stream over node:http(s) (fetch would load undici, which costs
- * the process about 20 MiB). Redirects are followed. The idle timer runs only while the uploader
- * is waiting for bytes, so a slow backend (backpressure) is never mistaken for a stalled source.
+ * Downloads a source over node:http(s) (fetch would load undici, which costs the process about
+ * 20 MiB), following redirects. The body is read chunk by chunk on demand, and the idle timer
+ * runs only while the seeder waits for the next chunk, so a slow backend (backpressure) is never
+ * mistaken for a stalled source.
  */
 import { ClientRequest, get as httpGet, IncomingMessage } from 'http';
 import { get as httpsGet } from 'https';
-import { Readable } from 'stream';
 import { SeedError, sourceError } from './errors';
 
 export interface OpenedSource {
-  /** Absent when the server answered 304 Not Modified. */
-  readonly body?: Readable;
+  /** The body; absent when the server answered 304 Not Modified. */
+  readonly chunks?: AsyncIterable<Buffer>;
   readonly contentType?: string;
   /** The Content-Length the server announced, if any. */
   readonly contentLength?: number;
   readonly etag?: string;
+  /** Drops the connection (after a failure elsewhere). */
+  close(): void;
 }
 
 export interface OpenOptions {
@@ -24,17 +26,16 @@ export interface OpenOptions {
 }
 
 const MAX_REDIRECTS = 5;
-const CHUNK_HIGH_WATER_MARK = 256 * 1024;
 
 export async function openSource(url: URL, options: OpenOptions): Promise<OpenedSource> {
   let current = url;
   for (let redirects = 0; ; redirects++) {
     const { request, response } = await requestOnce(current, options);
+    const close = () => request.destroy();
     const status = response.statusCode ?? 0;
     const location = response.headers.location;
     if ([301, 302, 303, 307, 308].includes(status) && location) {
-      response.resume();
-      request.destroy();
+      close();
       if (redirects >= MAX_REDIRECTS) throw sourceError(`more than ${MAX_REDIRECTS} redirects`, false);
       current = new URL(location, current);
       if (current.protocol !== 'http:' && current.protocol !== 'https:') {
@@ -43,21 +44,21 @@ export async function openSource(url: URL, options: OpenOptions): Promise<Opened
       continue;
     }
     if (status === 304) {
-      response.resume();
-      return {};
+      close();
+      return { close };
     }
     if (status < 200 || status > 299) {
-      response.resume();
-      request.destroy();
+      close();
       const retryable = status >= 500 || status === 408 || status === 429;
       throw sourceError(`HTTP ${status} ${response.statusMessage ?? ''}`.trim(), retryable);
     }
     const length = response.headers['content-length'];
     return {
-      body: new SourceStream(request, response, options.idleTimeoutMs),
+      chunks: readBody(request, response, options.idleTimeoutMs),
       contentType: response.headers['content-type'],
       contentLength: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
       etag: response.headers.etag,
+      close,
     };
   }
 }
@@ -82,51 +83,30 @@ function requestOnce(url: URL, options: OpenOptions): Promise<{ request: ClientR
   });
 }
 
-/** The response body, read only on demand, with the idle timer running while a read waits. */
-class SourceStream extends Readable {
-  private timer?: NodeJS.Timeout;
-  private wanted = false;
-
-  constructor(private readonly request: ClientRequest, private readonly response: IncomingMessage, private readonly idleTimeoutMs: number) {
-    super({ highWaterMark: CHUNK_HIGH_WATER_MARK });
-    response.on('readable', () => this.pump());
-    response.on('end', () => {
-      clearTimeout(this.timer);
-      this.push(null);
-    });
-    response.on('close', () => {
-      if (!response.complete) this.destroy(sourceError('download failed: the connection closed before the whole body arrived', true));
-    });
-    response.on('error', (err) => this.destroy(sourceError(`download failed: ${networkCause(err)}`, true)));
-    request.on('error', (err) => this.destroy(err instanceof SeedError ? err : sourceError(`download failed: ${networkCause(err)}`, true)));
-  }
-
-  override _read(): void {
-    this.wanted = true;
-    this.pump();
-  }
-
-  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    clearTimeout(this.timer);
-    this.request.destroy();
-    callback(err);
-  }
-
-  private pump(): void {
-    while (this.wanted) {
-      const chunk: Buffer | null = this.response.read();
-      if (chunk === null) {
-        this.arm();
-        return;
+/** The body's chunks; each wait for the next one is bounded by the idle timeout. */
+async function* readBody(request: ClientRequest, response: IncomingMessage, idleTimeoutMs: number): AsyncGenerator<Buffer> {
+  const chunks = response[Symbol.asyncIterator]();
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = () => new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(idleError(idleTimeoutMs)), idleTimeoutMs);
+  });
+  try {
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await Promise.race([chunks.next(), stalled()]);
+      } catch (err) {
+        throw err instanceof SeedError ? err : sourceError(`download failed: ${networkCause(err)}`, true);
+      } finally {
+        clearTimeout(timer);
       }
-      this.wanted = this.push(chunk);
+      if (next.done) break;
+      yield next.value;
     }
-    clearTimeout(this.timer);
-  }
-
-  private arm(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.destroy(idleError(this.idleTimeoutMs)), this.idleTimeoutMs);
+    if (!response.complete) throw sourceError('download failed: the connection closed before the whole body arrived', true);
+  } finally {
+    // Ends the download early on any failure (a stall, a mismatch, a failed upload); a no-op after the end.
+    request.destroy();
   }
 }
 

@@ -4,14 +4,12 @@
  * visible in part or with the wrong content.
  */
 import { createHash } from 'crypto';
-import { pipeline } from 'stream';
 import { HeadObjectCommand, HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { fromS3Error } from './backend';
 import { SeederConfig, SeedSource } from './config';
 import { contentTypeFor } from './content-type';
 import { sourceError } from './errors';
 import { Measure } from './measure';
-import { releaseMemory } from './memory';
 import { uploadStream } from './multipart';
 import { openSource, OpenedSource } from './source';
 
@@ -35,7 +33,7 @@ export async function seedSource(client: S3Client, config: SeederConfig, source:
   // Without a declared checksum the source server is asked whether its copy changed since the last run.
   const etag = !source.sha256 && metadata[META_SOURCE] === sourceId ? metadata[META_ETAG] : undefined;
   const opened = await openSource(source.url, { idleTimeoutMs: config.idleTimeoutMs, ifNoneMatch: etag });
-  if (!opened.body) return { action: 'skipped', reason: 'source not modified since the stored copy (ETag)' };
+  if (!opened.chunks) return { action: 'skipped', reason: 'source not modified since the stored copy (ETag)' };
   const contentType = contentTypeFor(source.key, source.contentType, opened.contentType);
   const result = await upload(client, config, source, opened, contentType, {
     [META_SOURCE]: sourceId,
@@ -49,18 +47,15 @@ async function upload(
   client: S3Client, config: SeederConfig, source: SeedSource, opened: OpenedSource, contentType: string, metadata: Record<string, string>,
 ): Promise<{ bytes: number; sha256: string }> {
   const measure = new Measure();
-  // pipeline forwards a download error into `measure`, which fails the upload and aborts it.
-  pipeline(opened.body!, measure, () => undefined);
   const verify = () => verifyBytes(source, opened, measure);
   try {
-    await uploadStream(client, { Bucket: config.bucket, Key: source.key, ContentType: contentType, Metadata: metadata }, measure, {
+    await uploadStream(client, { Bucket: config.bucket, Key: source.key, ContentType: contentType, Metadata: metadata }, measure.through(opened.chunks!), {
       partSize: partSizeFor(config.partSizeBytes, opened.contentLength),
       queueSize: config.queueSize,
       beforeVisible: verify,
-      onPart: releaseMemory,
     });
   } catch (err) {
-    opened.body!.destroy();
+    opened.close();
     throw fromS3Error(err, `uploading to ${config.bucket}/${source.key}`);
   }
   return verify();
