@@ -85,6 +85,14 @@ export interface BucketJobProps {
   readonly imagePullSecrets?: k8s.LocalObjectReference[];
 }
 
+const JOB_INFIX = '-buckets-';
+const HASH_LENGTH = 8;
+
+/** A regular expression (RE2) matching the names of the bucket Jobs of `namePrefix`, whatever their hash. */
+export function bucketJobNamePattern(namePrefix: string): string {
+  return `${namePrefix}${JOB_INFIX}[0-9a-f]{${HASH_LENGTH}}`;
+}
+
 /**
  * A Job that waits for MinIO to be ready, then creates the buckets (and turns versioning on)
  * with `mc`. Every step is idempotent, so a re-run changes nothing. Its name carries a hash of
@@ -143,10 +151,10 @@ export class BucketJob extends Construct {
       pullSecrets: props.imagePullSecrets,
       labels: props.labels,
     };
-    const hash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 8);
+    const hash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, HASH_LENGTH);
 
     this.job = new k8s.KubeJob(this, 'Resource', {
-      metadata: { name: `${props.namePrefix}-buckets-${hash}`, namespace: props.namespace, labels: props.labels },
+      metadata: { name: `${props.namePrefix}${JOB_INFIX}${hash}`, namespace: props.namespace, labels: props.labels },
       spec: {
         backoffLimit,
         activeDeadlineSeconds: deadline,

@@ -9,3 +9,5 @@ export type { MinioProps } from './minio';
 export type { StorageOptions } from './storage';
 export { MinioTopology, PlacementPolicy } from './topology';
 export type { DistributedOptions } from './topology';
+export type { MinioAlertOptions } from './alerts';
+export type { MinioDashboardOptions } from './dashboard';

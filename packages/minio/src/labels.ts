@@ -10,6 +10,7 @@ export const COMPONENT = {
   peers: 'peers',
   console: 'console',
   bucketJob: 'bucket-job',
+  monitoring: 'monitoring',
 } as const;
 
 /** Labels that select one component of one MinIO instance. */

@@ -1,5 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { MinioAlertOptions } from './alerts';
+import { MinioDashboardOptions } from './dashboard';
 import { checkDnsSubdomain, checkSecretKey, fail } from './validation';
 
 /** Who may read MinIO's Prometheus metrics (`MINIO_PROMETHEUS_AUTH_TYPE`). */
@@ -52,10 +54,43 @@ export interface MetricsOptions {
    * @default - no ServiceMonitor; pods carry the prometheus.io scrape annotations only
    */
   readonly serviceMonitor?: ServiceMonitorOptions;
+
+  /**
+   * Also emit a PrometheusRule (monitoring.coreos.com/v1) with the MinIO alerts: down, nodes or
+   * drives offline, capacity and volumes filling up, bucket Job failed.
+   * @default - no alerts
+   */
+  readonly alerts?: MinioAlertOptions;
+
+  /**
+   * Also emit a Grafana dashboard as a ConfigMap labelled `grafana_dashboard: "1"`. With a
+   * ServiceMonitor, it also scrapes `/minio/v2/metrics/bucket` for the per-bucket panels.
+   * @default - no dashboard
+   */
+  readonly dashboard?: MinioDashboardOptions;
+
+  /**
+   * Labels of the ServiceMonitor and the PrometheusRule, for the `serviceMonitorSelector` and
+   * `ruleSelector` of your Prometheus (kube-prometheus-stack selects `release: <helm release>`
+   * unless its `*SelectorNilUsesHelmValues` values are false).
+   * @default - no extra labels
+   */
+  readonly ruleSelectorLabels?: { [key: string]: string };
+
+  /**
+   * The `job` label Prometheus gives MinIO's targets, which the alerts and the dashboard select.
+   * Only for annotation-based scraping, where it is the name of your scrape job (e.g.
+   * `kubernetes-pods`); the Prometheus Operator names the job of a ServiceMonitor's targets
+   * after the Service.
+   * @default - the API Service name with `serviceMonitor`; required with `alerts` or `dashboard` without it
+   */
+  readonly jobName?: string;
 }
 
 /** Path of the cluster-wide metrics. */
 export const METRICS_PATH = '/minio/v2/metrics/cluster';
+/** Path of the per-bucket metrics (usage, traffic), split from the cluster ones in RELEASE.2023-07-21. */
+export const BUCKET_METRICS_PATH = '/minio/v2/metrics/bucket';
 
 /** The `prometheus.io/*` annotations of the pods, for annotation-based scrape configs. */
 export function scrapeAnnotations(port: number): Record<string, string> {
@@ -70,6 +105,10 @@ export interface ServiceMonitorProps {
   readonly namespace: string;
   readonly serviceLabels: Record<string, string>;
   readonly portName: string;
+  /** Labels for the Prometheus `serviceMonitorSelector`, under the options' own labels. */
+  readonly selectorLabels?: Record<string, string>;
+  /** Also scrape the per-bucket metrics. */
+  readonly bucketMetrics?: boolean;
 }
 
 /** Emits the ServiceMonitor custom resource (the Operator's CRD types are not a dependency). */
@@ -87,20 +126,24 @@ export function serviceMonitor(scope: Construct, id: string, props: ServiceMonit
   }
   const interval = (props.options.interval ?? Duration.seconds(30)).toSeconds();
   if (interval < 1) fail('metrics.serviceMonitor.interval', 'must be at least 1 second', `${interval}s`);
+  const endpoint = (path: string) => ({
+    port: props.portName,
+    path,
+    scheme: 'http',
+    interval: `${interval}s`,
+    authorization: secret ? { type: 'Bearer', credentials: { name: secret.name, key: secret.key } } : undefined,
+  });
+  // Both endpoints scrape the same pods: without a label telling them apart, their `up` series
+  // would be one series written by two scrape pools.
+  const bucketEndpoint = { ...endpoint(BUCKET_METRICS_PATH), relabelings: [{ sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' }] };
   return new ApiObject(scope, id, {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
-    metadata: { name: props.name, namespace: props.namespace, labels: { ...props.serviceLabels, ...props.options.labels } },
+    metadata: { name: props.name, namespace: props.namespace, labels: { ...props.serviceLabels, ...props.selectorLabels, ...props.options.labels } },
     spec: {
       selector: { matchLabels: props.serviceLabels },
       namespaceSelector: { matchNames: [props.namespace] },
-      endpoints: [{
-        port: props.portName,
-        path: METRICS_PATH,
-        scheme: 'http',
-        interval: `${interval}s`,
-        authorization: secret ? { type: 'Bearer', credentials: { name: secret.name, key: secret.key } } : undefined,
-      }],
+      endpoints: [endpoint(METRICS_PATH), ...(props.bucketMetrics ? [bucketEndpoint] : [])],
     },
   });
 }

@@ -5,15 +5,16 @@ import {
   NetworkPolicy, NetworkPolicyPeerConfig, NetworkPolicyPort, PodSelectorConfig, Secret, k8s,
 } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { Bucket, BucketJob, BucketJobOptions } from './bucket-job';
+import { Bucket, BucketJob, BucketJobOptions, bucketJobNamePattern } from './bucket-job';
 import { CONSOLE_PORT, ConsoleOptions, consoleEnv } from './console';
 import { MinioCredentials, resolveCredentials, rootCredentialsEnv } from './credentials';
 import { ImageOptions, MINIO_IMAGE, resolveImage } from './image';
 import { COMPONENT, objectLabels, selectorLabels } from './labels';
-import { MetricsAuth, MetricsOptions, scrapeAnnotations, serviceMonitor } from './metrics';
+import { MetricsAuth, MetricsOptions, scrapeAnnotations } from './metrics';
+import { monitoringObjects } from './monitoring';
 import { NetworkIsolation } from './network';
 import { resolveResources } from './resources';
-import { MinioServer } from './server';
+import { drives, MinioServer } from './server';
 import { MinioServices, PORT_NAMES } from './services';
 import { StorageOptions } from './storage';
 import { MinioTopology } from './topology';
@@ -56,7 +57,8 @@ export interface MinioProps {
   readonly console?: ConsoleOptions;
 
   /**
-   * Prometheus metrics: scrape annotations on the pods, the auth mode, and an optional ServiceMonitor.
+   * Prometheus metrics: scrape annotations on the pods, the auth mode, and optionally a
+   * ServiceMonitor, alerts (PrometheusRule) and a Grafana dashboard.
    * @default - no scrape annotations; metrics need a bearer token (MinIO's default)
    */
   readonly metrics?: MetricsOptions;
@@ -152,6 +154,10 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
   public readonly bucketJob?: ApiObject;
   /** The ServiceMonitor, when requested. */
   public readonly serviceMonitor?: ApiObject;
+  /** The PrometheusRule with the alerts, when `metrics.alerts` is set. */
+  public readonly prometheusRule?: ApiObject;
+  /** The ConfigMap holding the Grafana dashboard, when `metrics.dashboard` is set. */
+  public readonly dashboard?: ApiObject;
 
   private readonly consoleEnabled: boolean;
 
@@ -252,15 +258,20 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
       jobLabels,
     }).serverPolicy;
 
-    if (props.metrics?.serviceMonitor) {
-      this.serviceMonitor = serviceMonitor(this, 'ServiceMonitor', {
-        options: props.metrics.serviceMonitor,
-        auth: props.metrics.auth ?? MetricsAuth.JWT,
+    if (props.metrics) {
+      const monitoring = monitoringObjects(this, {
+        metrics: props.metrics,
         name: this.name,
         namespace: this.namespace,
         serviceLabels: services.apiLabels,
         portName: PORT_NAMES.api,
+        statefulSet: this.name,
+        claimTemplates: drives(this.topology).map((drive) => drive.name),
+        bucketJobPattern: this.bucketJob ? bucketJobNamePattern(this.name) : undefined,
       });
+      this.serviceMonitor = monitoring.serviceMonitor;
+      this.prometheusRule = monitoring.prometheusRule;
+      this.dashboard = monitoring.dashboard;
     }
   }
 

@@ -46,3 +46,36 @@ export function checkInteger(prop: string, value: number, min: number, max = Num
     fail(prop, `must be a whole number ${range}`, value);
   }
 }
+
+/** A percentage threshold: 0 and 100 would make an alert that always or never fires. */
+export function checkPercent(prop: string, value: number): void {
+  if (!Number.isFinite(value) || value < 1 || value > 99) {
+    fail(prop, 'must be a percentage between 1 and 99', value);
+  }
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A Prometheus label name (alert labels are Prometheus labels, not Kubernetes ones). */
+export function checkPrometheusLabelName(prop: string, value: string): void {
+  if (!LABEL_NAME.test(value) || value.startsWith('__')) {
+    fail(prop, 'must be a Prometheus label name (letters, digits and \'_\', not starting with a digit or \'__\')', value);
+  }
+}
+
+const LABEL_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** Kubernetes labels: `[prefix/]name` keys and values of at most 63 characters. */
+export function checkLabels(prop: string, labels: Record<string, string>): void {
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.lastIndexOf('/');
+    const name = key.slice(slash + 1);
+    const prefixOk = slash < 0 || (slash <= 253 && DNS_SUBDOMAIN.test(key.slice(0, slash)));
+    if (!prefixOk || name.length > 63 || !LABEL_PART.test(name)) {
+      fail(prop, 'keys must be Kubernetes label keys ([prefix/]name, the name at most 63 letters, digits, \'-\', \'_\' and \'.\')', key);
+    }
+    if (value.length > 63 || (value !== '' && !LABEL_PART.test(value))) {
+      fail(`${prop}.${key}`, 'must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit)', value);
+    }
+  }
+}

@@ -13,7 +13,8 @@ describe('jsii assembly', () => {
   test('has the public structs', () => {
     expect(structs.map((s) => s.name).sort()).toEqual([
       'Bucket', 'BucketJobOptions', 'ConsoleOptions', 'DistributedOptions', 'ImageOptions', 'MetricsOptions',
-      'MinioCredentials', 'MinioProps', 'SecretKeyReference', 'ServiceMonitorOptions', 'StorageOptions',
+      'MinioAlertOptions', 'MinioCredentials', 'MinioDashboardOptions', 'MinioProps', 'SecretKeyReference',
+      'ServiceMonitorOptions', 'StorageOptions',
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { metricNames, promqlErrors } from './promql';
 import { expectSchemaValid } from '../../../tools/testing/kubernetes';
 import { expectRestricted } from '../../../tools/testing/pod-security';
 import { Minio, MinioProps } from '../src';
@@ -8,17 +9,45 @@ export type Json = Record<string, any>;
 
 /**
  * Synthesizes the chart and runs the checks every manifest of this library must pass: the
- * official Kubernetes schema (unknown fields included), the restricted Pod Security profile on
- * every pod spec, and a minimal shape check of the ServiceMonitor custom resource.
+ * official Kubernetes and Prometheus Operator schemas (unknown fields included), the restricted
+ * Pod Security profile on every pod spec, a shape check of the ServiceMonitor, and Prometheus'
+ * PromQL grammar on every alert and dashboard expression.
  */
 export function synthValid(chart: Chart): Json[] {
   const objects: Json[] = Testing.synth(chart);
-  expectSchemaValid(objects, ['ServiceMonitor']);
+  expectSchemaValid(objects);
   expectRestricted(objects);
   for (const monitor of objects.filter((o) => o.kind === 'ServiceMonitor')) {
     expectServiceMonitorShape(monitor);
   }
+  for (const expr of expressions(objects)) {
+    expect(promqlErrors(expr)).toEqual([]);
+  }
   return objects;
+}
+
+/** The alert rules of the one PrometheusRule. */
+export function alertRulesOf(objects: Json[]): Json[] {
+  return only(objects, 'PrometheusRule').spec.groups.flatMap((g: Json) => g.rules);
+}
+
+/** The parsed dashboards of the Grafana ConfigMaps. */
+export function dashboardsOf(objects: Json[]): Json[] {
+  return objects
+    .filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1')
+    .flatMap((o) => Object.values<string>(o.data).map((text) => JSON.parse(text)));
+}
+
+/** Every PromQL expression of the alerts and the dashboards. */
+export function expressions(objects: Json[]): string[] {
+  const rules = objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => o.spec.groups.flatMap((g: Json) => g.rules));
+  const targets = dashboardsOf(objects).flatMap((d) => d.panels.flatMap((p: Json) => p.targets));
+  return [...rules.map((r: Json) => r.expr), ...targets.map((t: Json) => t.expr)];
+}
+
+/** Every metric the alerts and dashboards read. */
+export function metricsRead(objects: Json[]): string[] {
+  return [...new Set(expressions(objects).flatMap(metricNames))].sort();
 }
 
 /** The fields of monitoring.coreos.com/v1 ServiceMonitor we emit, with their types. */
@@ -33,7 +62,7 @@ export function expectServiceMonitorShape(monitor: Json): void {
   expect(Object.keys(spec.namespaceSelector)).toEqual(['matchNames']);
   for (const endpoint of spec.endpoints) {
     for (const key of Object.keys(endpoint)) {
-      expect(['port', 'path', 'scheme', 'interval', 'authorization']).toContain(key);
+      expect(['port', 'path', 'scheme', 'interval', 'authorization', 'relabelings']).toContain(key);
     }
     expect(endpoint.interval).toMatch(/^[0-9]+s$/);
     if (endpoint.authorization) {
