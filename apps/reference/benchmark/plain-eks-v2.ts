@@ -6,6 +6,7 @@
  * very same workload chart. Each piece is written the way the aws-eks-v2 documentation shows it.
  */
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
+import { resolveAddonVersions } from '@s3www-eks/cluster';
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -19,15 +20,19 @@ import { EnvironmentConfig } from '../src/environment-config';
 import { CREDENTIALS_SECRET_NAME } from '../src/reference-stack';
 import { WorkloadChart } from '../src/workload-chart';
 
-/** The same versions @s3www-eks/cluster pins. */
+/** The add-on versions @s3www-eks/cluster pins for Kubernetes 1.36 (only the version table is borrowed). */
+const PINNED = resolveAddonVersions('1.36');
 const ADDONS: Record<string, string> = {
-  'vpc-cni': 'v1.21.1-eksbuild.1',
-  'kube-proxy': 'v1.36.0-eksbuild.1',
-  'eks-pod-identity-agent': 'v1.3.10-eksbuild.1',
-  'coredns': 'v1.13.2-eksbuild.1',
-  'metrics-server': 'v0.8.0-eksbuild.2',
-  'aws-ebs-csi-driver': 'v1.53.0-eksbuild.1',
+  'vpc-cni': PINNED.vpcCni,
+  'kube-proxy': PINNED.kubeProxy,
+  'eks-pod-identity-agent': PINNED.podIdentityAgent,
+  'coredns': PINNED.coreDns,
+  'metrics-server': PINNED.metricsServer,
+  'aws-ebs-csi-driver': PINNED.ebsCsiDriver,
 };
+/** The Helm chart versions @s3www-eks/cluster installs by default. */
+const CLUSTER_AUTOSCALER_CHART = '9.53.0';
+const EXTERNAL_SECRETS_CHART = '2.7.0';
 
 export interface PlainStackProps extends StackProps {
   readonly config: EnvironmentConfig;
@@ -84,14 +89,8 @@ export class PlainEksV2Stack extends Stack {
         configurationValues: name === 'vpc-cni' ? { enableNetworkPolicy: 'true' } : undefined,
       });
       if (name === 'aws-ebs-csi-driver') {
-        const role = new iam.Role(this, 'EbsCsiRole', { assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com') });
-        (role.assumeRolePolicy as iam.PolicyDocument).addStatements(new iam.PolicyStatement({
-          actions: ['sts:TagSession'], principals: [new iam.ServicePrincipal('pods.eks.amazonaws.com')],
-        }));
+        const role = podIdentity(this, cluster, 'EbsCsi', 'kube-system', 'ebs-csi-controller-sa');
         role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonEBSCSIDriverPolicy'));
-        new eks.CfnPodIdentityAssociation(this, 'EbsCsiIdentity', {
-          clusterName: cluster.clusterName, namespace: 'kube-system', serviceAccount: 'ebs-csi-controller-sa', roleArn: role.roleArn,
-        });
         addon.node.addDependency(role);
       }
     }
@@ -106,10 +105,9 @@ export class PlainEksV2Stack extends Stack {
       parameters: { type: 'gp3', encrypted: 'true' },
     });
 
-    const autoscaler = cluster.addServiceAccount('ClusterAutoscaler', {
-      name: 'cluster-autoscaler', namespace: 'kube-system', identityType: eks.IdentityType.POD_IDENTITY,
-    });
-    autoscaler.role.addToPrincipalPolicy(new iam.PolicyStatement({
+    // The charts create their ServiceAccounts; EKS Pod Identity associates each with its role.
+    const autoscaler = podIdentity(this, cluster, 'ClusterAutoscaler', 'kube-system', 'cluster-autoscaler');
+    autoscaler.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['autoscaling:Describe*', 'autoscaling:SetDesiredCapacity', 'autoscaling:TerminateInstanceInAutoScalingGroup',
         'ec2:Describe*', 'eks:DescribeNodegroup'],
       resources: ['*'],
@@ -117,9 +115,9 @@ export class PlainEksV2Stack extends Stack {
     cluster.addHelmChart('ClusterAutoscalerChart', {
       repository: 'https://kubernetes.github.io/autoscaler',
       chart: 'cluster-autoscaler',
-      version: '9.50.1',
+      version: CLUSTER_AUTOSCALER_CHART,
       namespace: 'kube-system',
-      values: { autoDiscovery: { clusterName: config.clusterName }, rbac: { serviceAccount: { create: false, name: 'cluster-autoscaler' } } },
+      values: { autoDiscovery: { clusterName: config.clusterName }, rbac: { serviceAccount: { name: 'cluster-autoscaler' } } },
     }).node.addDependency(autoscaler);
 
     const credentials = new secretsmanager.Secret(this, 'MinioCredentials', {
@@ -127,17 +125,15 @@ export class PlainEksV2Stack extends Stack {
         secretStringTemplate: JSON.stringify({ username: 's3www-admin' }), generateStringKey: 'password', excludePunctuation: true, passwordLength: 40,
       },
     });
-    const eso = cluster.addServiceAccount('ExternalSecrets', {
-      name: 'external-secrets', namespace: 'external-secrets', identityType: eks.IdentityType.POD_IDENTITY,
-    });
+    const eso = podIdentity(this, cluster, 'ExternalSecrets', 'external-secrets', 'external-secrets');
     credentials.grantRead(eso);
     const esoChart = cluster.addHelmChart('ExternalSecretsChart', {
       repository: 'https://charts.external-secrets.io',
       chart: 'external-secrets',
-      version: '0.19.2',
+      version: EXTERNAL_SECRETS_CHART,
       namespace: 'external-secrets',
       createNamespace: true,
-      values: { serviceAccount: { create: false, name: 'external-secrets' } },
+      values: { serviceAccount: { name: 'external-secrets' } },
     });
     esoChart.node.addDependency(eso);
 
@@ -171,4 +167,15 @@ export class PlainEksV2Stack extends Stack {
       timeout: Duration.minutes(10),
     }).node.addDependency(workload);
   }
+}
+
+/** An IAM role the pods of one ServiceAccount assume through EKS Pod Identity. */
+function podIdentity(scope: Construct, cluster: eks.ICluster, id: string, namespace: string, serviceAccount: string): iam.Role {
+  const role = new iam.Role(scope, `${id}Role`, {
+    assumedBy: new iam.SessionTagsPrincipal(new iam.ServicePrincipal('pods.eks.amazonaws.com')),
+  });
+  new eks.CfnPodIdentityAssociation(scope, `${id}Identity`, {
+    clusterName: cluster.clusterName, namespace, serviceAccount, roleArn: role.roleArn,
+  });
+  return role;
 }
