@@ -1,22 +1,30 @@
-import { CfnResource, Names, Token } from 'aws-cdk-lib';
+import { CfnResource, Names, Tags, Token } from 'aws-cdk-lib';
+import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cdk8s from 'cdk8s';
 import { Construct, DependencyGroup } from 'constructs';
 import { addManagedAddons, AddonVersions, ManagedAddons, resolveAddonVersions } from './addons';
+import { BackupOptions, VolumeBackup } from './backup';
+import { addBudget, BudgetOptions } from './budget';
 import { Capacity, CapacityMode, NodeGroupOptions } from './capacity';
 import { ClusterAutoscaler } from './cluster-autoscaler';
+import { addContainerLogs, CLOUDWATCH_OBSERVABILITY_ADDON, ContainerLogsOptions } from './container-logs';
+import { CostTags, costTagMap } from './cost-tags';
 import { ExternalSecretsOperator, SyncSecretOptions } from './external-secrets';
 import { createKubectlTarget, KubectlTarget } from './kubectl';
 import { DEFAULT_VERSION, validateVersion } from './kubernetes-version';
 import { AlbController, autoModeIngressClass } from './load-balancing';
-import { acknowledgeManagedPolicies } from './nag';
+import { GrafanaAdminCredentials, Monitoring, MonitoringOptions } from './monitoring';
+import { acknowledge, acknowledgeManagedPolicies } from './nag';
 import { addManagedNodeGroup } from './node-group';
 import { PodIdentity, PodIdentityOptions } from './pod-identity';
 import { defaultStorageClass } from './storage-class';
+import { checkLogRetention } from './validation';
 
 /** When the Kubernetes-side components (load balancing, default StorageClass, Cluster Autoscaler) are installed. */
 export enum ComponentsInstall {
@@ -119,6 +127,41 @@ export interface ClusterProps {
    * @default ComponentsInstall.WITH_FIRST_CONTENT
    */
   readonly componentsInstall?: ComponentsInstall;
+
+  /**
+   * Container logs (and Container Insights metrics) in CloudWatch Logs through the
+   * `amazon-cloudwatch-observability` managed add-on, with its IAM role through Pod Identity.
+   * Native CloudFormation: no kubectl Lambda.
+   * @default - off
+   */
+  readonly containerLogs?: ContainerLogsOptions;
+
+  /**
+   * The in-cluster monitoring stack: kube-prometheus-stack (Prometheus, Alertmanager, Grafana) and the
+   * Prometheus blackbox exporter, in the `monitoring` namespace. Needs the kubectl Lambda, which it creates.
+   * @default - off
+   */
+  readonly monitoring?: MonitoringOptions;
+
+  /**
+   * Daily AWS Backup snapshots of the EBS volumes the gp3 StorageClass creates (selected by a tag the
+   * StorageClass puts on each volume). Volumes created before the tag was set are not selected.
+   * @default - off
+   */
+  readonly backup?: BackupOptions;
+
+  /**
+   * A monthly AWS Budgets cost budget with e-mail alerts.
+   * @default - off
+   */
+  readonly budget?: BudgetOptions;
+
+  /**
+   * Cost allocation tags (`project`, `environment`, `cost-center`) on every AWS resource of this construct
+   * and on every EBS volume the gp3 StorageClass creates.
+   * @default - no cost tags (tags you add with `Tags.of()` still reach the AWS resources, not the volumes)
+   */
+  readonly costTags?: CostTags;
 }
 
 /**
@@ -158,6 +201,21 @@ export class Cluster extends Construct {
   /** The managed add-ons by EKS add-on name. */
   public readonly addons: Record<string, eks.CfnAddon>;
 
+  /** The container log groups (`/aws/containerinsights/<clusterName>/*`), when `containerLogs` is on. */
+  public readonly containerLogGroups?: logs.ILogGroup[];
+
+  /** The monitoring stack, when `monitoring` is on. */
+  public readonly monitoring?: Monitoring;
+
+  /** The AWS Backup vault, plan and selection, when `backup` is on. */
+  public readonly backup?: VolumeBackup;
+
+  /** The cost budget, when `budget` is on. */
+  public readonly budget?: budgets.CfnBudget;
+
+  /** Tags the gp3 StorageClass puts on every EBS volume it creates (backup tag and cost tags). */
+  public readonly volumeTags: Record<string, string>;
+
   private readonly nodeSubnets: ec2.SubnetSelection;
   private readonly managedAddons: ManagedAddons;
   private readonly nodeGroupList: eks.Nodegroup[] = [];
@@ -167,6 +225,8 @@ export class Cluster extends Construct {
   private readonly ready = new DependencyGroup();
   /** The components content waits for (and outlives), so e.g. load balancers are deleted before their controller. */
   private readonly components = new DependencyGroup();
+  /** The components the monitoring stack needs too (StorageClass, load balancer controller webhooks, autoscaler). */
+  private readonly platform = new DependencyGroup();
   private readonly props: ClusterProps;
   /** Scopes for what users add, so their ids never collide with this construct's own children. */
   private readonly content: Construct;
@@ -205,12 +265,23 @@ export class Cluster extends Construct {
     this.role = role;
 
     const logTypes = props.logTypes ?? Object.values(eks.ClusterLoggingTypes);
+    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    checkLogRetention('logRetention', logRetention);
     if (logTypes.length > 0) {
       // EKS writes to this group name; creating it first is the only way to set a retention.
       this.logGroup = new logs.LogGroup(this, 'ControlPlaneLogs', {
         logGroupName: `/aws/eks/${this.clusterName}/cluster`,
-        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        retention: logRetention,
       });
+    }
+    const costTags = props.costTags ? costTagMap(props.costTags) : {};
+    for (const [key, value] of Object.entries(costTags)) Tags.of(this).add(key, value);
+    if (props.backup) {
+      this.backup = new VolumeBackup(this, 'Backup', { ...props.backup, clusterName: this.clusterName });
+    }
+    this.volumeTags = { ...(this.backup ? { [this.backup.tagKey]: this.backup.tagValue } : {}), ...costTags };
+    if (props.budget) {
+      this.budget = addBudget(this, 'Budget', props.budget);
     }
 
     this.eksCluster = new eks.Cluster(this, 'Resource', {
@@ -244,6 +315,14 @@ export class Cluster extends Construct {
     if (this.logGroup) cfnCluster.node.addDependency(this.logGroup);
 
     this.managedAddons = addManagedAddons(this, this.eksCluster, resolveAddonVersions(this.version.version, props.addonVersions), autoMode);
+    if (props.containerLogs) {
+      const containerLogs = addContainerLogs(this, this.eksCluster, this.clusterName, props.containerLogs);
+      this.managedAddons.all[CLOUDWATCH_OBSERVABILITY_ADDON] = containerLogs.addon;
+      // Its agent and Fluent Bit run on the nodes and take their credentials from the Pod Identity Agent.
+      this.managedAddons.afterNodes.push(containerLogs.addon);
+      containerLogs.addon.node.addDependency(...this.managedAddons.beforeNodes);
+      this.containerLogGroups = containerLogs.logGroups;
+    }
     this.addons = this.managedAddons.all;
     this.ready.add(...Object.values(this.addons));
 
@@ -255,8 +334,12 @@ export class Cluster extends Construct {
     for (const group of capacity.groups) {
       this.addNodeGroup(group);
     }
+    this.components.add(this.platform);
     if (props.componentsInstall === ComponentsInstall.WITH_CLUSTER) {
       this.kubectlTarget();
+    }
+    if (props.monitoring) {
+      this.monitoring = this.installMonitoring(props.monitoring);
     }
   }
 
@@ -336,15 +419,52 @@ export class Cluster extends Construct {
    * (installed once, with the first call). Only the secret's ARN appears in the template and manifest.
    */
   public syncSecret(id: string, options: SyncSecretOptions): eks.KubernetesManifest {
-    const target = this.kubectlTarget();
+    return this.asContent(this.externalSecretsOperator().sync(this.content, id, options));
+  }
+
+  /** External Secrets Operator, installed once. */
+  private externalSecretsOperator(): ExternalSecretsOperator {
     if (!this.externalSecrets) {
       this.externalSecrets = new ExternalSecretsOperator(this, 'ExternalSecrets', {
-        cluster: target.cluster,
+        cluster: this.kubectlTarget().cluster,
         chartVersion: this.props.externalSecretsChartVersion ?? '2.7.0',
       });
       this.externalSecrets.node.addDependency(this.ready);
     }
-    return this.asContent(this.externalSecrets.sync(this.content, id, options));
+    return this.externalSecrets;
+  }
+
+  /**
+   * Installs the monitoring stack after the platform components and before any content, so charts
+   * with ServiceMonitors, Probes or PrometheusRules find the Prometheus Operator CRDs.
+   */
+  private installMonitoring(options: MonitoringOptions): Monitoring {
+    const target = this.kubectlTarget();
+    let grafanaAdmin = options.grafanaAdmin;
+    if (!grafanaAdmin) {
+      const secret = new secretsmanager.Secret(this, 'GrafanaAdmin', {
+        description: `Grafana admin of EKS cluster ${this.clusterName}`,
+        generateSecretString: { secretStringTemplate: JSON.stringify({ username: 'admin' }), generateStringKey: 'password', excludePunctuation: true, passwordLength: 32 },
+      });
+      acknowledge(secret, 'Grafana reads its admin password from the synced Kubernetes Secret when its pod starts; rotating means changing the value and restarting Grafana, which no rotation Lambda can do', 'AwsSolutions-SMG4');
+      grafanaAdmin = GrafanaAdminCredentials.fromSecretsManager(secret);
+    }
+    const monitoring = new Monitoring(this, 'Monitoring', { cluster: target.cluster, grafanaAdmin, options });
+    const source = grafanaAdmin.secretsManagerSecret;
+    if (source) {
+      const sync = this.externalSecretsOperator().sync(monitoring, 'GrafanaAdminSync', {
+        secret: source,
+        namespace: Monitoring.NAMESPACE,
+        name: grafanaAdmin.secretName,
+        keys: { [grafanaAdmin.userKey]: grafanaAdmin.usernameField!, [grafanaAdmin.passwordKey]: grafanaAdmin.passwordField! },
+      });
+      sync.node.addDependency(monitoring.namespace);
+      // Grafana cannot start without the Secret, and the release waits for Grafana.
+      monitoring.prometheusStack.node.addDependency(sync);
+    }
+    monitoring.node.addDependency(this.ready, this.platform);
+    this.components.add(monitoring);
+    return monitoring;
   }
 
   private asContent<T extends Construct>(resource: T): T {
@@ -364,10 +484,10 @@ export class Cluster extends Construct {
     const autoMode = this.capacityMode === CapacityMode.AUTO_MODE;
     const platform = new eks.KubernetesManifest(this, 'Platform', {
       cluster: kubectl.cluster,
-      manifest: [defaultStorageClass(autoMode), ...(autoMode ? autoModeIngressClass() : [])],
+      manifest: [defaultStorageClass(autoMode, this.volumeTags), ...(autoMode ? autoModeIngressClass() : [])],
     });
     platform.node.addDependency(this.ready);
-    this.components.add(platform);
+    this.platform.add(platform);
     if (!autoMode) {
       const alb = new AlbController(this, 'AlbController', {
         cluster: kubectl.cluster,
@@ -382,7 +502,7 @@ export class Cluster extends Construct {
       });
       alb.node.addDependency(this.ready);
       autoscaler.node.addDependency(this.ready);
-      this.components.add(alb.chart, autoscaler.chart);
+      this.platform.add(alb.chart, autoscaler.chart);
       this.albControllerChart = alb.chart;
     }
     return kubectl;

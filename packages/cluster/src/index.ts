@@ -1,5 +1,10 @@
 export * from './addons';
+export * from './backup';
+export * from './budget';
 export * from './capacity';
 export * from './cluster';
+export { ContainerLogsOptions } from './container-logs';
+export * from './cost-tags';
 export { SyncSecretOptions } from './external-secrets';
+export * from './monitoring';
 export * from './pod-identity';

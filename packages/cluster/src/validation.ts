@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -14,5 +15,19 @@ export function checkDnsLabel(prop: string, value: string): void {
 export function checkDnsSubdomain(prop: string, value: string): void {
   if (!Token.isUnresolved(value) && !DNS_SUBDOMAIN.test(value)) {
     throw new Error(`'${prop}' must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got '${value}'`);
+  }
+}
+
+/** The retention periods CloudWatch Logs accepts, in days (`logs.RetentionDays`; 9999 is INFINITE). */
+const LOG_RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
+
+/**
+ * Throws unless the value is a retention CloudWatch Logs accepts. The enum already restricts jsii
+ * languages; this catches numbers cast to the enum, which CloudFormation would only reject at deploy.
+ */
+export function checkLogRetention(prop: string, value: logs.RetentionDays): void {
+  if (!Token.isUnresolved(value) && !LOG_RETENTION_DAYS.includes(value)) {
+    const allowed = LOG_RETENTION_DAYS.filter((d) => d !== logs.RetentionDays.INFINITE).join(', ');
+    throw new Error(`'${prop}' must be a retention CloudWatch Logs accepts (${allowed} days, or logs.RetentionDays.INFINITE), got ${value}`);
   }
 }
