@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { MetricsAuth, MetricsOptions, MinioAlertOptions, MinioProps, MinioTopology } from '../src';
 import { alertRulesOf, deployMinio, expectError, Json, metricsRead, only } from './helpers';
 import { KNOWN_METRICS } from './promql';
@@ -185,6 +187,14 @@ describe('alerts', () => {
       expect(['critical', 'warning']).toContain(rule.labels.severity);
       expect(Object.keys(rule.annotations).sort()).toEqual(['description', 'runbook_url', 'summary']);
     });
+
+  test('every alert has its runbook section and its row in the README', () => {
+    const names = alertRulesOf(deploy({}, { buckets: [{ name: 'site' }] }).objects).map((r) => r.alert);
+    const runbook = readFileSync(join(__dirname, '..', 'docs', 'alerts.md'), 'utf8');
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    expect([...runbook.matchAll(/^## (\w+)$/gm)].map((m) => m[1])).toEqual(names);
+    expect([...readme.matchAll(/^\| `(Minio\w+)` \|/gm)].map((m) => m[1])).toEqual(names);
+  });
 
   describe('validation', () => {
     test.each([
