@@ -39,8 +39,11 @@ export interface NetworkSettings {
 export interface NodeSettings {
   /** EC2 instance types, first choice first. */
   readonly instanceTypes: string[];
+  /** Fewest nodes; the Cluster Autoscaler never goes below it. */
   readonly minSize: number;
+  /** Nodes at creation; the Cluster Autoscaler moves it afterwards. */
   readonly desiredSize: number;
+  /** Most nodes the Cluster Autoscaler may add. */
   readonly maxSize: number;
   /** Root volume size of a node, in GiB. */
   readonly diskSizeGiB: number;
@@ -48,6 +51,7 @@ export interface NodeSettings {
 
 /** MinIO in an environment. */
 export interface MinioSettings {
+  /** Standalone or distributed. */
   readonly mode: MinioMode;
   /** Pods of the StatefulSet: 1 when standalone. In distributed mode each pod needs a node of its own. */
   readonly replicas: number;
@@ -55,12 +59,15 @@ export interface MinioSettings {
   readonly drivesPerReplica: number;
   /** Size of each drive (an EBS gp3 volume on EKS). */
   readonly driveSize: Size;
+  /** Requests and limits of the MinIO container. */
   readonly resources: ContainerResources;
 }
 
 /** The HorizontalPodAutoscaler of the web tier. */
 export interface AutoscalingSettings {
+  /** Fewest s3www pods. */
   readonly minReplicas: number;
+  /** Most s3www pods. */
   readonly maxReplicas: number;
   /** Average CPU utilisation, in percent of the request, the autoscaler aims at. */
   readonly targetCpuPercent: number;
@@ -74,6 +81,7 @@ export interface S3wwwSettings {
   readonly autoscaling?: AutoscalingSettings;
   /** Pods a voluntary disruption (drain, upgrade) may take down at once, enforced by a PodDisruptionBudget. */
   readonly maxUnavailable: number;
+  /** Requests and limits of the s3www container. */
   readonly resources: ContainerResources;
 }
 
@@ -87,12 +95,17 @@ export interface SeedFile {
 
 /** Everything that differs between dev, staging and prod. */
 export interface EnvironmentConfig {
+  /** The name given with `-c env`; also in the stack name `s3www-eks-<name>`. */
   readonly name: EnvironmentName;
   /** Name of the EKS cluster; also tags the subnets for the load balancer controller. */
   readonly clusterName: string;
+  /** The VPC. */
   readonly network: NetworkSettings;
+  /** The managed node group. */
   readonly nodes: NodeSettings;
+  /** MinIO. */
   readonly minio: MinioSettings;
+  /** The web tier. */
   readonly s3www: S3wwwSettings;
   /** How long the EKS control plane logs are kept. */
   readonly controlPlaneLogRetention: RetentionDays;
