@@ -30,7 +30,9 @@ export const CREDENTIALS_PASSWORD_KEY = 'password';
 export class WorkloadChart extends Chart {
   /** The namespace every object of the workload lives in. */
   public readonly namespaceName: string;
+  /** MinIO, holding the bucket. */
   public readonly minio: Minio;
+  /** The web tier and the seeder Job. */
   public readonly s3www: S3www;
 
   constructor(scope: Construct, id: string, props: WorkloadChartProps) {
@@ -110,7 +112,7 @@ function minioTopology(settings: MinioSettings): MinioTopology {
   return MinioTopology.distributed({
     replicas: settings.replicas,
     drivesPerReplica: settings.drivesPerReplica,
-    // The nodes span every zone of the environment: losing one zone must not lose the data.
+    // The nodes span every zone of the environment: a zone outage leaves the erasure sets readable.
     zoneSpread: PlacementPolicy.REQUIRED,
     nodeSpread: PlacementPolicy.REQUIRED,
     maxUnavailable: 1,
