@@ -98,7 +98,7 @@ export function alertRules(props: MinioAlertsProps): AlertRule[] {
   });
 
   const rules = [
-    rule('MinioDown', 'critical', `sum(up${q.targets}) == 0 or absent(up${q.targets})`, '5m',
+    rule('MinioDown', 'critical', `sum(up${q.minio}) == 0 or absent(up${q.minio})`, '5m',
       `MinIO ${instance} is down`,
       `Prometheus has scraped no MinIO pod of ${instance} for 5 minutes: the S3 API is most likely unavailable to its clients.`),
     rule('MinioNotReady', 'warning', `${q.cluster('minio_cluster_nodes_offline_total')} > 0`, '5m',

@@ -86,7 +86,7 @@ export function dashboardModel(props: MinioDashboardProps): Panel {
   const percent = (threshold: number) => ({ defaults: { min: 0, max: 100, ...redAbove(threshold) } });
   const panels = [
     grid.place(panel('stat', 'Scrape targets up', 'MinIO pods Prometheus scrapes successfully (MinioDown when none).', 'none',
-      [['up', `sum(up${q.targets})`]], { defaults: redAbove(0.5) }), 4, 4),
+      [['up', `sum(up${q.minio})`]], { defaults: redAbove(0.5) }), 4, 4),
     grid.place(panel('stat', 'Nodes', 'Nodes online and offline (MinioNotReady when any is offline).', 'none', [
       ['online', q.cluster('minio_cluster_nodes_online_total')],
       ['offline', q.cluster('minio_cluster_nodes_offline_total')],

@@ -22,17 +22,16 @@ export interface QueryTarget {
 
 /** The PromQL building blocks of one instance. */
 export class MinioQueries {
-  /** Label matchers of MinIO's own series. */
+  /**
+   * Label matchers of the series scraped from this instance's pods, `up` included. The pod name
+   * keeps apart two instances that share a namespace and an annotation-based scrape job.
+   */
   public readonly minio: string;
-  /** Label matchers of the `up` series of MinIO's scrape targets. */
-  public readonly targets: string;
   /** Label matchers of the kubelet volume series of the MinIO drives. */
   public readonly claims: string;
 
   constructor(target: QueryTarget) {
-    this.minio = `{job="${target.job}",namespace="${target.namespace}"}`;
-    // An annotation-based scrape job (e.g. kubernetes-pods) also scrapes other pods of the namespace.
-    this.targets = `{job="${target.job}",namespace="${target.namespace}",pod=~"${target.statefulSet}-[0-9]+"}`;
+    this.minio = `{job="${target.job}",namespace="${target.namespace}",pod=~"${target.statefulSet}-[0-9]+"}`;
     const templates = target.claimTemplates.length === 1 ? target.claimTemplates[0] : `(${target.claimTemplates.join('|')})`;
     this.claims = `{namespace="${target.namespace}",persistentvolumeclaim=~"${templates}-${target.statefulSet}-[0-9]+"}`;
   }

@@ -5,8 +5,7 @@ import { alertRulesOf, deployMinio, expectError, Json, metricsRead, only } from 
 import { KNOWN_METRICS } from './promql';
 
 const RUNBOOK = 'https://github.com/s3www-eks/s3www-eks/blob/main/docs/operations.md';
-const MINIO = '{job="minio",namespace="storage"}';
-const TARGETS = '{job="minio",namespace="storage",pod=~"minio-[0-9]+"}';
+const MINIO = '{job="minio",namespace="storage",pod=~"minio-[0-9]+"}';
 const CLAIMS = '{namespace="storage",persistentvolumeclaim=~"export-minio-[0-9]+"}';
 
 /** MinIO `minio` in `storage` scraped through a public ServiceMonitor, with alerts. */
@@ -29,7 +28,7 @@ describe('alerts', () => {
     expect(alertRulesOf(objects)).toEqual([
       {
         alert: 'MinioDown',
-        expr: `sum(up${TARGETS}) == 0 or absent(up${TARGETS})`,
+        expr: `sum(up${MINIO}) == 0 or absent(up${MINIO})`,
         for: '5m',
         labels: { severity: 'critical', namespace: 'storage' },
         annotations: {
@@ -160,7 +159,7 @@ describe('alerts', () => {
     expect(objects.some((o) => o.kind === 'ServiceMonitor')).toBe(false);
     expect(ruleOf(objects, 'MinioDown').expr).toBe(
       'sum(up{job="kubernetes-pods",namespace="storage",pod=~"minio-[0-9]+"}) == 0 or absent(up{job="kubernetes-pods",namespace="storage",pod=~"minio-[0-9]+"})');
-    expect(ruleOf(objects, 'MinioNotReady').expr).toBe('max(minio_cluster_nodes_offline_total{job="kubernetes-pods",namespace="storage"}) > 0');
+    expect(ruleOf(objects, 'MinioNotReady').expr).toBe('max(minio_cluster_nodes_offline_total{job="kubernetes-pods",namespace="storage",pod=~"minio-[0-9]+"}) > 0');
   });
 
   test('extra labels and a runbook page of your own', () => {

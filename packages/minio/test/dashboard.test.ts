@@ -96,7 +96,7 @@ describe('dashboard', () => {
   test('the queries, deduplicated across the pods that each report the whole cluster', () => {
     const dashboard = dashboardOf(deploy().objects);
     const exprs = (title: string) => panelOf(dashboard, title).targets.map((t: Json) => [t.legendFormat, t.expr]);
-    const sel = '{job="minio",namespace="storage"}';
+    const sel = '{job="minio",namespace="storage",pod=~"minio-[0-9]+"}';
     expect(exprs('S3 requests')).toEqual([
       ['{{api}}', `sum by (api) (max by (server, api) (rate(minio_s3_requests_total${sel}[$__rate_interval])))`],
     ]);

@@ -27,8 +27,8 @@ describe('monitoring', () => {
   test('annotation-based scraping: the alerts and dashboard select the named job, nothing else is emitted', () => {
     const { minio, objects } = deploy({ auth: MetricsAuth.PUBLIC, jobName: 'kubernetes-pods', alerts: {}, dashboard: {} });
     expect(minio.serviceMonitor).toBeUndefined();
-    expect(only(objects, 'PrometheusRule').spec.groups[0].rules[1].expr).toBe('max(minio_cluster_nodes_offline_total{job="kubernetes-pods",namespace="storage"}) > 0');
-    expect(only(objects, 'ConfigMap').data['minio-storage-minio.json']).toContain('job=\\"kubernetes-pods\\",namespace=\\"storage\\"');
+    expect(only(objects, 'PrometheusRule').spec.groups[0].rules[1].expr).toBe('max(minio_cluster_nodes_offline_total{job="kubernetes-pods",namespace="storage",pod=~"minio-[0-9]+"}) > 0');
+    expect(only(objects, 'ConfigMap').data['minio-storage-minio.json']).toContain('job=\\"kubernetes-pods\\",namespace=\\"storage\\",pod=~\\"minio-[0-9]+\\"');
   });
 
   describe('validation', () => {

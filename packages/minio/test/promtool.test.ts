@@ -72,9 +72,14 @@ const tests: Json[] = [
     alert_rule_test: [down('8m', [])],
   },
   {
-    name: 'MinioNotReady and MinioDrivesOffline count each node and drive once, whatever the number of scraped pods',
+    name: 'MinioNotReady and MinioDrivesOffline count each node and drive once, whatever the number of scraped pods; another instance in the namespace does not count',
     interval: '1m',
-    input_series: [...scraped('minio_cluster_nodes_offline_total', '1x10', 4), ...scraped('minio_cluster_drive_offline_total', '0 0 2x10', 4)],
+    input_series: [
+      ...scraped('minio_cluster_nodes_offline_total', '1x10', 4),
+      ...scraped('minio_cluster_drive_offline_total', '0 0 2x10', 4),
+      { series: 'minio_cluster_nodes_offline_total{job="minio",namespace="storage",pod="minio-archive-0"}', values: '3x10' },
+      { series: 'minio_cluster_drive_offline_total{job="minio",namespace="storage",pod="minio-archive-0"}', values: '5x10' },
+    ],
     alert_rule_test: [
       { eval_time: '4m', alertname: 'MinioNotReady', exp_alerts: [] },
       {
