@@ -5,7 +5,7 @@ const single = new MinioQueries({ job: 'minio', namespace: 'storage', statefulSe
 const multi = new MinioQueries({ job: 'kubernetes-pods', namespace: 'data', statefulSet: 'store', claimTemplates: ['export-0', 'export-1', 'export-2'] });
 
 describe('MinioQueries', () => {
-  test('selectors of the instance's series and of its drive claims', () => {
+  test('selectors of the series of the instance and of its drive claims', () => {
     expect(single.minio).toBe('{job="minio",namespace="storage",pod=~"minio-[0-9]+"}');
     expect(single.claims).toBe('{namespace="storage",persistentvolumeclaim=~"export-minio-[0-9]+"}');
     expect(multi.claims).toBe('{namespace="data",persistentvolumeclaim=~"(export-0|export-1|export-2)-store-[0-9]+"}');
