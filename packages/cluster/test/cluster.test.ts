@@ -73,6 +73,14 @@ describe('defaults', () => {
     expect(providerFootprint(template)).toEqual({ lambdas: 0, customResources: 0 });
   });
 
+  test('turns no operations option on: no add-on beyond the six, no backup, budget, secret or monitoring', () => {
+    template.resourceCountIs('AWS::EKS::Addon', 6);
+    for (const type of ['AWS::Backup::BackupVault', 'AWS::Backup::BackupPlan', 'AWS::Budgets::Budget', 'AWS::SecretsManager::Secret']) {
+      template.resourceCountIs(type, 0);
+    }
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+  });
+
   test('creates one managed node group', () => {
     template.resourceCountIs('AWS::EKS::Nodegroup', 1);
   });
@@ -236,6 +244,11 @@ describe('validation', () => {
   test.each(['1.34', '1.37'])('rejects Kubernetes %s', (version) => {
     expect(() => clusterStack({ version: eks.KubernetesVersion.of(version) }))
       .toThrow(`'version' must be one of 1.35, 1.36 (versions with a matching kubectl layer), got ${version}`);
+  });
+
+  test('rejects a log retention CloudWatch Logs does not accept', () => {
+    expect(() => clusterStack({ logRetention: 45 as logs.RetentionDays })).toThrow(
+      "'logRetention' must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days, or logs.RetentionDays.INFINITE), got 45");
   });
 
   test('rejects an invalid cluster name', () => {

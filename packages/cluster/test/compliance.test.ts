@@ -1,9 +1,17 @@
-import { App } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { expectCfnLintClean, expectNagClean, nagApp } from '../../../tools/testing/cloudformation';
-import { AutoModeNodePool, Capacity, ComponentsInstall } from '../src';
+import { AutoModeNodePool, Capacity, ClusterProps, ComponentsInstall } from '../src';
 import { addContent, clusterStack } from './fixtures';
+
+const OPERATIONS: Partial<ClusterProps> = {
+  containerLogs: {},
+  monitoring: {},
+  backup: { retention: Duration.days(14) },
+  budget: { monthlyLimitUsd: 1000, emails: ['ops@example.com'], thresholds: [50, 80, 100] },
+  costTags: { project: 's3www', environment: 'prod', costCenter: 'cc-1234' },
+};
 
 // Every scenario the README describes; cfn-lint runs once over all of them.
 const scenarios: Record<string, (app: App) => ReturnType<typeof clusterStack>> = {
@@ -25,6 +33,17 @@ const scenarios: Record<string, (app: App) => ReturnType<typeof clusterStack>> =
   'private-endpoint-with-components': (app) => clusterStack({
     endpointAccess: eks.EndpointAccess.PRIVATE,
     componentsInstall: ComponentsInstall.WITH_CLUSTER,
+  }, app),
+  // Every operations option on, as the reference app's prod environment runs them.
+  'node-groups-operations-with-content': (app) => {
+    const s = clusterStack(OPERATIONS, app);
+    addContent(s.stack, s.cluster);
+    return s;
+  },
+  'auto-mode-operations': (app) => clusterStack({ ...OPERATIONS, capacity: Capacity.autoMode() }, app),
+  'dev-scaled-to-zero': (app) => clusterStack({
+    capacity: Capacity.nodeGroups({ name: 'default', minSize: 0, desiredSize: 0, maxSize: 2 }),
+    budget: { monthlyLimitUsd: 150, emails: ['dev@example.com'] },
   }, app),
 };
 

@@ -98,6 +98,14 @@ describe('validation', () => {
     expect(() => clusterStack({ capacity: Capacity.nodeGroups(options) })).toThrow(message);
   });
 
+  test('a dev node group can scale to zero', () => {
+    // GIVEN / WHEN
+    const { stack } = clusterStack({ capacity: Capacity.nodeGroups({ name: 'dev', minSize: 0, desiredSize: 0, maxSize: 2 }) });
+
+    // THEN
+    Template.fromStack(stack).hasResourceProperties(NODEGROUP, { ScalingConfig: { MinSize: 0, DesiredSize: 0, MaxSize: 2 } });
+  });
+
   test('a larger minSize raises the default maxSize with it', () => {
     const { stack } = clusterStack({ capacity: Capacity.nodeGroups({ name: 'big', minSize: 6 }) });
     Template.fromStack(stack).hasResourceProperties(NODEGROUP, { ScalingConfig: { MinSize: 6, DesiredSize: 6, MaxSize: 6 } });

@@ -16,4 +16,13 @@ describe('default StorageClass', () => {
       parameters: { type: 'gp3', encrypted: 'true' },
     });
   });
+
+  test('volume tags become numbered tagSpecification parameters and keep the schema valid', () => {
+    // GIVEN / WHEN
+    const sc = defaultStorageClass(false, { 'backup': 'web-prod', 'cost-center': 'cc-1' }) as { parameters: Record<string, string> };
+
+    // THEN
+    expectSchemaValid([sc as unknown as Record<string, unknown>]);
+    expect(sc.parameters).toEqual({ type: 'gp3', encrypted: 'true', tagSpecification_1: 'backup=web-prod', tagSpecification_2: 'cost-center=cc-1' });
+  });
 });

@@ -1,4 +1,5 @@
-import { checkDnsLabel, checkDnsSubdomain } from '../src/validation';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { checkDnsLabel, checkDnsSubdomain, checkLogRetention } from '../src/validation';
 
 describe('Kubernetes names', () => {
   test.each(['web', 'a', 'web-1', 'a'.repeat(63)])('%s is a DNS label', (value) => {
@@ -17,5 +18,16 @@ describe('Kubernetes names', () => {
   test.each(['Web', 'web..seeder', '.web', 'we_b'])('%s is not a DNS subdomain', (value) => {
     expect(() => checkDnsSubdomain('serviceAccount', value))
       .toThrow(`'serviceAccount' must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got '${value}'`);
+  });
+});
+
+describe('CloudWatch Logs retention', () => {
+  test.each(Object.values(logs.RetentionDays).filter((v) => typeof v === 'number'))('%s days is accepted', (days) => {
+    expect(() => checkLogRetention('logRetention', days as logs.RetentionDays)).not.toThrow();
+  });
+
+  test.each([0, 2, 15, 366, 10000])('%s days is rejected', (days) => {
+    expect(() => checkLogRetention('logRetention', days as logs.RetentionDays)).toThrow(
+      `'logRetention' must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days, or logs.RetentionDays.INFINITE), got ${days}`);
   });
 });
