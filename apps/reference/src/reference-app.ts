@@ -30,6 +30,7 @@ export function buildReferenceApp(app: App, options: ReferenceAppOptions = {}): 
     env: options.target ?? deploymentTarget(),
     manifestsOutdir: options.manifestsOutdir,
     adminRoleArns: adminRoleArns(app),
+    apiAllowedCidrs: apiAllowedCidrs(app),
     description: `s3www-eks reference system (${config.name}): network, EKS cluster, MinIO and s3www`,
     terminationProtection: config.name === 'prod',
     tags: { project: 's3www-eks', environment: config.name },
@@ -37,16 +38,27 @@ export function buildReferenceApp(app: App, options: ReferenceAppOptions = {}): 
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$/;
 
 /** The IAM role ARNs of `-c adminRoleArns=arn1,arn2` (none when absent), each checked. */
 function adminRoleArns(app: App): string[] {
-  const raw = app.node.tryGetContext('adminRoleArns');
+  return listContext(app, 'adminRoleArns', ROLE_ARN, 'IAM role ARNs (arn:aws:iam::<account>:role/<name>)');
+}
+
+/** The CIDRs of `-c apiAllowedCidrs=cidr1,cidr2` (none when absent), each checked. */
+function apiAllowedCidrs(app: App): string[] {
+  return listContext(app, 'apiAllowedCidrs', IPV4_CIDR, 'IPv4 CIDR blocks (e.g. 203.0.113.0/24)');
+}
+
+/** A comma-separated context value as a list, every item matching the pattern. */
+function listContext(app: App, key: string, pattern: RegExp, what: string): string[] {
+  const raw = app.node.tryGetContext(key);
   if (raw === undefined || raw === '') return [];
-  const arns = String(raw).split(',').map((v) => v.trim()).filter((v) => v !== '');
-  for (const arn of arns) {
-    if (!ROLE_ARN.test(arn)) {
-      throw new Error(`'-c adminRoleArns' must list IAM role ARNs (arn:aws:iam::<account>:role/<name>), separated by commas, got "${arn}"`);
+  const items = String(raw).split(',').map((v) => v.trim()).filter((v) => v !== '');
+  for (const item of items) {
+    if (!pattern.test(item)) {
+      throw new Error(`'-c ${key}' must list ${what}, separated by commas, got "${item}"`);
     }
   }
-  return arns;
+  return items;
 }

@@ -24,6 +24,12 @@ export interface ReferenceStackProps extends StackProps {
    * @default - nobody: the deploying identity gets no implicit Kubernetes access
    */
   readonly adminRoleArns?: string[];
+  /**
+   * Client CIDRs allowed to reach the public Kubernetes API endpoint (`-c apiAllowedCidrs=cidr1,cidr2`);
+   * nodes and the kubectl provider use the private endpoint either way.
+   * @default - any address (access still needs IAM credentials and an access entry)
+   */
+  readonly apiAllowedCidrs?: string[];
 }
 
 /** Name of the Kubernetes Secret the cluster's secret sync writes the MinIO credentials into. */
@@ -62,6 +68,9 @@ export class ReferenceStack extends Stack {
       clusterName: config.clusterName,
       version: eks.KubernetesVersion.V1_36,
       logRetention: config.controlPlaneLogRetention,
+      endpointAccess: props.apiAllowedCidrs?.length
+        ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...props.apiAllowedCidrs)
+        : eks.EndpointAccess.PUBLIC_AND_PRIVATE,
       admins: (props.adminRoleArns ?? []).map((arn, i) => iam.Role.fromRoleArn(this, `Admin${i}`, arn, { mutable: false })),
       capacity: Capacity.nodeGroups({
         name: 'general',

@@ -54,4 +54,20 @@ describe('buildReferenceApp', () => {
     expect(() => buildReferenceApp(app({ adminRoleArns: arn }), { target: OFFLINE })).toThrow(
       `'-c adminRoleArns' must list IAM role ARNs (arn:aws:iam::<account>:role/<name>), separated by commas, got "${arn}"`);
   });
+
+  test('limits the public API endpoint to the CIDRs of -c apiAllowedCidrs; without it any address may try (IAM still decides)', () => {
+    const limited = Template.fromStack(buildReferenceApp(app({ apiAllowedCidrs: '203.0.113.0/24,198.51.100.7/32' }), { target: OFFLINE }));
+    limited.hasResourceProperties('AWS::EKS::Cluster', {
+      ResourcesVpcConfig: { EndpointPublicAccess: true, EndpointPrivateAccess: true, PublicAccessCidrs: ['203.0.113.0/24', '198.51.100.7/32'] },
+    });
+    const open = Template.fromStack(buildReferenceApp(app(), { target: OFFLINE }));
+    const vpcConfig = Object.values(open.findResources('AWS::EKS::Cluster'))[0].Properties.ResourcesVpcConfig;
+    expect(vpcConfig).toMatchObject({ EndpointPublicAccess: true, EndpointPrivateAccess: true });
+    expect(vpcConfig.PublicAccessCidrs ?? ['0.0.0.0/0']).toEqual(['0.0.0.0/0']);
+  });
+
+  test.each([['203.0.113.0'], ['203.0.113.0/33'], ['example.com/24']])('rejects %s as an API CIDR', (cidr) => {
+    expect(() => buildReferenceApp(app({ apiAllowedCidrs: cidr }), { target: OFFLINE })).toThrow(
+      `'-c apiAllowedCidrs' must list IPv4 CIDR blocks (e.g. 203.0.113.0/24), separated by commas, got "${cidr}"`);
+  });
 });
