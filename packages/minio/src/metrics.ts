@@ -39,6 +39,13 @@ export interface ServiceMonitorOptions {
    * @default - none; only valid with `MetricsAuth.PUBLIC`
    */
   readonly bearerTokenSecret?: SecretKeyReference;
+
+  /**
+   * Also scrape the per-bucket metrics at `/minio/v2/metrics/bucket` (usage, traffic and requests
+   * per bucket, e.g. for the dashboard of an application that serves one bucket).
+   * @default - true with `metrics.dashboard` (its bucket panels read them), else false
+   */
+  readonly bucketMetrics?: boolean;
 }
 
 /** Prometheus metrics of the cluster at `/minio/v2/metrics/cluster`. */

@@ -69,7 +69,7 @@ export function monitoringObjects(scope: Construct, props: MonitoringProps): Mon
       serviceLabels: props.serviceLabels,
       portName: props.portName,
       selectorLabels,
-      bucketMetrics: metrics.dashboard !== undefined,
+      bucketMetrics: metrics.serviceMonitor.bucketMetrics ?? metrics.dashboard !== undefined,
     });
   }
   if (!wantsQueries) return result;

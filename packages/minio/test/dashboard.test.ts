@@ -156,6 +156,15 @@ describe('dashboard', () => {
     ]);
   });
 
+  test.each([
+    ['without a dashboard, on request', {}, { auth: MetricsAuth.PUBLIC, serviceMonitor: { bucketMetrics: true } }, 2],
+    ['with a dashboard, unless refused', { dashboard: {} }, { auth: MetricsAuth.PUBLIC, serviceMonitor: { bucketMetrics: false } }, 1],
+  ])('bucket metrics %s', (_case, extra, metrics, endpoints) => {
+    const { objects } = deployMinio({ metrics: { ...metrics, ...extra } as MetricsOptions });
+    expect(only(objects, 'ServiceMonitor').spec.endpoints.map((e: Json) => e.path)).toEqual(
+      ['/minio/v2/metrics/cluster', '/minio/v2/metrics/bucket'].slice(0, endpoints));
+  });
+
   test('in another namespace with extra labels, for a Grafana that watches only its own', () => {
     const { objects } = deploy({ namespace: 'monitoring', labels: { team: 'storage' } });
     const configMap = named(objects, 'ConfigMap', 'minio-dashboard');
