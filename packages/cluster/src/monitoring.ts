@@ -106,6 +106,14 @@ export interface MonitoringOptions {
    * @default - a new Secrets Manager secret with a generated password, synced into the cluster
    */
   readonly grafanaAdmin?: GrafanaAdminCredentials;
+
+  /**
+   * More kube-prometheus-stack values (e.g. Alertmanager routes, resources), deep-merged over the ones this
+   * construct sets; lists replace lists. They end up in the template: never put a secret here (reference
+   * Kubernetes Secrets instead, e.g. `alertmanager.alertmanagerSpec.secrets`).
+   * @default - none
+   */
+  readonly prometheusStackValues?: Record<string, any>;
 }
 
 /** Properties of {@link Monitoring}. */
@@ -176,7 +184,7 @@ export class Monitoring extends Construct {
       createNamespace: false,
       wait: true,
       timeout: Duration.minutes(15),
-      values: {
+      values: deepMerge({
         // EKS runs the control plane: its scheduler, controller manager and etcd cannot be scraped, and
         // kube-proxy binds its metrics to localhost. Scraping them would only fire TargetDown alerts.
         kubeControllerManager: { enabled: false },
@@ -208,7 +216,7 @@ export class Monitoring extends Construct {
           admin: { existingSecret: this.grafanaAdmin.secretName, userKey: this.grafanaAdmin.userKey, passwordKey: this.grafanaAdmin.passwordKey },
           sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } },
         },
-      },
+      }, options.prometheusStackValues ?? {}),
     });
     this.prometheusStack.node.addDependency(this.namespace);
 
@@ -236,6 +244,16 @@ export class Monitoring extends Construct {
     });
     this.blackboxExporter.node.addDependency(this.namespace);
   }
+}
+
+/** Helm's own merge rule: objects merge key by key, anything else (lists included) is replaced. */
+function deepMerge(base: Record<string, any>, override: Record<string, any>): Record<string, any> {
+  const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const merged: Record<string, any> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    merged[key] = isObject(value) && isObject(base[key]) ? deepMerge(base[key], value) : value;
+  }
+  return merged;
 }
 
 /** Prometheus' `--storage.tsdb.retention.time` value, e.g. `10d` or `36h`. */

@@ -10,7 +10,10 @@ const structs = Object.values(assembly.types).filter((t) => t.kind === 'interfac
 
 describe('public API docs', () => {
   test('the assembly has the public structs', () => {
-    expect(structs.map((s) => s.name)).toEqual(expect.arrayContaining(['ClusterProps', 'NodeGroupOptions', 'AddonVersions', 'SyncSecretOptions', 'PodIdentityOptions']));
+    expect(structs.map((s) => s.name)).toEqual(expect.arrayContaining([
+      'ClusterProps', 'NodeGroupOptions', 'AddonVersions', 'SyncSecretOptions', 'PodIdentityOptions',
+      'ContainerLogsOptions', 'MonitoringOptions', 'BackupOptions', 'BudgetOptions', 'CostTags',
+    ]));
   });
 
   test.each(structs.map((s) => [s.name, s] as const))('%s documents a @default for every optional property', (_, struct) => {

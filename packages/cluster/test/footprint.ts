@@ -35,6 +35,17 @@ for (const [mode, capacity] of [['node groups', undefined], ['Auto Mode', Capaci
   addContent(s.stack, s.cluster);
   rows.push([`${mode}, with content (addChart + syncSecret)`, Template.fromStack(s.stack)]);
 }
+// Operations options: the native ones add no function; monitoring needs the kubectl provider.
+rows.push(['node groups, cluster only + containerLogs, backup, budget, costTags', Template.fromStack(clusterStack({
+  containerLogs: {},
+  backup: {},
+  budget: { monthlyLimitUsd: 100, emails: ['ops@example.com'] },
+  costTags: { project: 's3www', environment: 'dev', costCenter: 'cc-1' },
+}).stack)]);
+rows.push(['node groups, monitoring, no other content', Template.fromStack(clusterStack({ monitoring: {} }).stack)]);
+const ops = clusterStack({ monitoring: {}, containerLogs: {}, backup: {} });
+addContent(ops.stack, ops.cluster);
+rows.push(['node groups, every operations option, with content', Template.fromStack(ops.stack)]);
 rows.push(['plain aws-eks-v2, same content (reference)', plainEksV2()]);
 
 console.log('| Scenario | Lambda functions | Custom resources |');

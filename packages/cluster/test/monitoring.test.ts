@@ -134,6 +134,29 @@ describe('monitoring options', () => {
     expect(helmReleases(template)['blackbox-exporter'].Version).toBe('11.19.0');
   });
 
+  test('extra values merge over the construct\'s without dropping its settings', () => {
+    // GIVEN / WHEN
+    const { template } = monitoringTemplate({
+      prometheusStackValues: {
+        alertmanager: { config: { route: { receiver: 'ops' }, receivers: [{ name: 'ops' }] } },
+        prometheus: { prometheusSpec: { resources: { requests: { cpu: '500m', memory: '2Gi' } }, retention: '30d' } },
+        kubeProxy: true,
+      },
+    });
+
+    // THEN
+    const v = values(template, 'kube-prometheus-stack');
+    expect(v.alertmanager.config.receivers).toEqual([{ name: 'ops' }]);
+    expect(v.prometheus.prometheusSpec).toEqual(expect.objectContaining({
+      resources: { requests: { cpu: '500m', memory: '2Gi' } },
+      retention: '30d',
+      ruleSelectorNilUsesHelmValues: false,
+      storageSpec: expect.objectContaining({ volumeClaimTemplate: expect.anything() }),
+    }));
+    expect(v.kubeProxy).toBe(true);
+    expect(v.grafana.sidecar.dashboards.searchNamespace).toBe('ALL');
+  });
+
   test('an existing Kubernetes Secret needs neither External Secrets Operator nor a Secrets Manager secret', () => {
     // GIVEN / WHEN
     const { template, monitoringConstruct } = monitoringTemplate({ grafanaAdmin: GrafanaAdminCredentials.fromKubernetesSecret('ops-grafana', 'user', 'pass') });
