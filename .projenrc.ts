@@ -1,6 +1,6 @@
 import { awscdk, javascript, JsonFile, Task, typescript } from 'projen';
 import { awsCdkLibrary, cdk8sLibrary } from './projenrc/libraries';
-import { addReleaseWorkflow, PYTHON_TEST_TOOLS } from './projenrc/release-workflow';
+import { addReleaseWorkflow, TEST_TOOLS } from './projenrc/release-workflow';
 import { VERSIONS } from './projenrc/versions';
 import { WorkspaceInstall } from './projenrc/workspace';
 
@@ -43,8 +43,8 @@ const root = new typescript.TypeScriptProject({
   // npm 11 runs no dependency install scripts unless allowed; esbuild bundles the seeder and app assets.
   allowScripts: ['esbuild'],
   workflowNodeVersion: '22.x',
-  // The tests run the real cfn-lint and moto_server.
-  buildWorkflowOptions: { preBuildSteps: PYTHON_TEST_TOOLS, mutableBuild: false },
+  // The tests run the real cfn-lint, moto_server and promtool.
+  buildWorkflowOptions: { preBuildSteps: TEST_TOOLS, mutableBuild: false },
 });
 
 // tools/ holds the build and test helpers every package shares; eslint's project service

@@ -1,10 +1,11 @@
 import { github, javascript } from 'projen';
 import { JobPermission } from 'projen/lib/github/workflows-model';
 
-/** The test tools the packages' tests call for real: cfn-lint and moto_server. */
-export const PYTHON_TEST_TOOLS: github.workflows.JobStep[] = [
+/** The tools the packages' tests call for real: cfn-lint, moto_server and promtool. */
+export const TEST_TOOLS: github.workflows.JobStep[] = [
   { name: 'Setup Python', uses: 'actions/setup-python@v5', with: { 'python-version': '3.12' } },
   { name: 'Install cfn-lint and moto_server', run: "pip install 'cfn-lint==1.*' 'moto[server]==5.*'" },
+  { name: 'Install promtool', run: 'sudo apt-get update && sudo apt-get install -y --no-install-recommends prometheus' },
 ];
 
 /** A library the release workflow releases, in the order given. */
@@ -45,7 +46,7 @@ export function addReleaseWorkflow(root: javascript.NodeProject, libraries: Rele
         run: 'git config user.name "github-actions[bot]"\ngit config user.email "41898282+github-actions[bot]@users.noreply.github.com"',
       },
       { name: 'Setup Node.js', uses: 'actions/setup-node@v4', with: { 'node-version': '22.x' } },
-      ...PYTHON_TEST_TOOLS,
+      ...TEST_TOOLS,
       { name: 'Setup Java', uses: 'actions/setup-java@v4', with: { 'distribution': 'temurin', 'java-version': '17' } },
       { name: 'Setup .NET', uses: 'actions/setup-dotnet@v4', with: { 'dotnet-version': '8.x' } },
       { name: 'Setup Go', uses: 'actions/setup-go@v5', with: { 'go-version': '^1.23.0' } },
