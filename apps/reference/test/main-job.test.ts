@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { foldersOf, runMainJob, secretFindings } from '../src/main-job';
@@ -11,6 +11,7 @@ describe('the main job', () => {
   beforeAll(() => {
     summary = runMainJob(['dev'], base);
   });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
 
   test('writes the cloud assembly and the plain manifests of the environment', () => {
     expect(existsSync(join(base, 'cdk.out', 'dev', 's3www-eks-dev.template.json'))).toBe(true);

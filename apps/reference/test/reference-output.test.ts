@@ -2,7 +2,7 @@
  * Everything the app emits, checked for every environment: each environment is synthesized once
  * (with cdk-nag attached) in a beforeAll, then its templates and manifests are checked many times.
  */
-import { mkdtempSync, readFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { isDeepStrictEqual } from 'util';
@@ -38,8 +38,10 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
   let template: Json;
   let applied: Record<string, Json[]>;
 
+  const base = mkdtempSync(join(tmpdir(), `reference-${name}-`));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
   beforeAll(() => {
-    const base = mkdtempSync(join(tmpdir(), `reference-${name}-`));
     const folders = { cdkOut: join(base, 'cdk.out'), manifests: join(base, 'manifests') };
     const built = environmentApp(name, folders);
     nag = nagErrors(built.app);

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { scanFiles, scanKubernetesObjects, scanTemplate, scanText, textFilesUnder } from '../src/secret-scan';
@@ -41,6 +41,7 @@ describe('scanFiles', () => {
     // THEN
     expect(files.map((f) => f.slice(dir.length)).sort()).toEqual(['/clean.json', '/nested/leak.yaml']);
     expect(scanFiles(files)).toEqual([{ where: join(dir, 'nested', 'leak.yaml'), what: 'AWS access key id' }]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 

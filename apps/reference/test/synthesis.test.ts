@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { committedContext, kubernetesObjectsInTemplate, templateFigures, TOKEN_PLACEHOLDER } from '../src/synthesis';
@@ -47,5 +47,6 @@ describe('templateFigures', () => {
     expect(templateFigures(dir)).toEqual({
       resources: 5, lambdaFunctions: 2, customResources: 2, templateBytes: Buffer.byteLength(main) + Buffer.byteLength(nested),
     });
+    rmSync(dir, { recursive: true, force: true });
   });
 });
