@@ -4,7 +4,7 @@
 // uploads the same bytes with `aws s3 cp` to the same moto_server, and prints the ratio. Each round
 // runs the seeder as the Job does, aws s3 cp, then the seeder under plain `node`; medians are reported.
 //
-//   node benchmark/seeder.mjs [--size-mib 1024] [--rounds 1] [--json]
+//   [SEED_QUEUE_SIZE=4 SEED_PART_SIZE_MIB=5] node benchmark/seeder.mjs [--size-mib 1024] [--rounds 1] [--json]
 //
 // Needs moto_server and awscli (v1) on PATH and a built bundle (npx projen compile).
 import { spawn } from 'node:child_process';
@@ -142,6 +142,8 @@ async function main() {
   const baseEnv = {
     PATH: process.env.PATH, HOME: process.env.HOME ?? '/root',
     AWS_ACCESS_KEY_ID: 'benchmark', AWS_SECRET_ACCESS_KEY: 'benchmark', AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true',
+    // SEED_PART_SIZE_MIB and SEED_QUEUE_SIZE pass through, to compare settings.
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('SEED_'))),
   };
   const rounds = [];
   try {

@@ -3,9 +3,9 @@
  * before anything touches the network.
  */
 import { readFileSync } from 'fs';
-import { CONTENT_TYPE_PATTERN, keyFromUrl, keyProblem, SHA256_PATTERN } from '../src/seed-source';
 import { configError } from './errors';
 import { redactUrl } from './log';
+import { CONTENT_TYPE_PATTERN, keyFromUrl, keyProblem, SHA256_PATTERN } from '../src/seed-source';
 
 /** One file to put into the bucket. */
 export interface SeedSource {

@@ -46,8 +46,13 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
     uploadId ??= (await client.send(new CreateMultipartUploadCommand({ ...params, ChecksumAlgorithm: 'CRC32' }))).UploadId;
     const number = ++partNumber;
     const upload = client.send(new UploadPartCommand({
-      Bucket: params.Bucket, Key: params.Key, UploadId: uploadId, PartNumber: number,
-      Body: buffer.subarray(0, length), ContentLength: length, ChecksumAlgorithm: 'CRC32',
+      Bucket: params.Bucket,
+      Key: params.Key,
+      UploadId: uploadId,
+      PartNumber: number,
+      Body: buffer.subarray(0, length),
+      ContentLength: length,
+      ChecksumAlgorithm: 'CRC32',
     })).then((res) => {
       parts.push({ PartNumber: number, ETag: res.ETag, ChecksumCRC32: res.ChecksumCRC32 });
     }, (err) => {
@@ -85,7 +90,9 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
     if (failure) throw failure;
     options.beforeVisible();
     parts.sort((a, b) => a.PartNumber! - b.PartNumber!);
-    await client.send(new CompleteMultipartUploadCommand({ Bucket: params.Bucket, Key: params.Key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    await client.send(new CompleteMultipartUploadCommand({
+      Bucket: params.Bucket, Key: params.Key, UploadId: uploadId, MultipartUpload: { Parts: parts },
+    }));
   } catch (err) {
     await Promise.allSettled(inFlight);
     if (uploadId) await abort(client, params, uploadId);

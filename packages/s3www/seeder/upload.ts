@@ -49,7 +49,8 @@ async function upload(
   const measure = new Measure();
   const verify = () => verifyBytes(source, opened, measure);
   try {
-    await uploadStream(client, { Bucket: config.bucket, Key: source.key, ContentType: contentType, Metadata: metadata }, measure.through(opened.chunks!), {
+    const params = { Bucket: config.bucket, Key: source.key, ContentType: contentType, Metadata: metadata };
+    await uploadStream(client, params, measure.through(opened.chunks!), {
       partSize: partSizeFor(config.partSizeBytes, opened.contentLength),
       queueSize: config.queueSize,
       beforeVisible: verify,

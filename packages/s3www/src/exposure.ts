@@ -90,7 +90,9 @@ export function loadBalancerSpec(options: LoadBalancerOptions): { annotations: R
   };
 }
 
-export function ingressSpec(options: AlbIngressOptions, serviceName: string, servicePort: number): { annotations: Record<string, string>; spec: k8s.IngressSpec } {
+export function ingressSpec(
+  options: AlbIngressOptions, serviceName: string, servicePort: number,
+): { annotations: Record<string, string>; spec: k8s.IngressSpec } {
   if (options.host !== undefined) checkDnsSubdomain('ingress.host', options.host);
   const healthCheckPath = options.healthCheckPath ?? '/';
   if (!/^\/[\x21-\x7e]*$/.test(healthCheckPath)) fail('ingress.healthCheckPath', 'must be an absolute URL path starting with \'/\'', healthCheckPath);

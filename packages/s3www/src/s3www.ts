@@ -320,7 +320,7 @@ export class S3www extends Construct {
         securityContext: containerSecurityContext(WEB_USER),
         volumeMounts: backend.credentials ? [{ name: 'credentials', mountPath: CREDENTIALS_DIR, readOnly: true }] : [],
       }],
-      volumes: backend.credentials ? [credentialsVolume(backend.credentials.secretName, backend.credentials.accessKeyKey, backend.credentials.secretKeyKey)] : [],
+      volumes: backend.credentials ? [credentialsVolume(backend.credentials)] : [],
     };
   }
 }

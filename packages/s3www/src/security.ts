@@ -3,6 +3,7 @@
  * without a USER line (it would run as root), and the Node.js image's `node` user is UID 1000.
  */
 import { k8s } from 'cdk8s-plus-33';
+import { BackendCredentials } from './backend';
 
 /** UID and GID of the s3www container: any non-root ID works for a static binary. */
 export const WEB_USER = 65532;
@@ -36,13 +37,13 @@ export function containerSecurityContext(user: number): k8s.SecurityContext {
 /** Where the Secret's keys are mounted as files, and the volume that does it. */
 export const CREDENTIALS_DIR = '/etc/s3www/credentials';
 
-export function credentialsVolume(secretName: string, accessKeyKey: string, secretKeyKey: string): k8s.Volume {
+export function credentialsVolume(credentials: Required<BackendCredentials>): k8s.Volume {
   return {
     name: 'credentials',
     secret: {
-      secretName,
+      secretName: credentials.secretName,
       // Only the two keys, under fixed file names, readable by the pod's group and nobody else.
-      items: [{ key: accessKeyKey, path: 'accessKey' }, { key: secretKeyKey, path: 'secretKey' }],
+      items: [{ key: credentials.accessKeyKey, path: 'accessKey' }, { key: credentials.secretKeyKey, path: 'secretKey' }],
       defaultMode: 0o440,
     },
   };

@@ -33,7 +33,7 @@ export const CONTENT_TYPE_PATTERN = /^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/;
 
 /** The key a URL gets when none is given: its last path segment, decoded. */
 export function keyFromUrl(url: URL): string {
-  const last = url.pathname.split('/').pop() ?? '';
+  const last = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
   try {
     return decodeURIComponent(last);
   } catch {

@@ -93,7 +93,9 @@ export class SeederJob extends Construct {
       cpuRequest: Cpu.millis(100), cpuLimit: Cpu.units(1), memoryRequest: Size.mebibytes(128), memoryLimit: Size.mebibytes(256),
     });
     const { backend } = context;
-    const metadata = (name: string, extra: Partial<k8s.ObjectMeta> = {}) => ({ name, namespace: context.namespace, labels: context.labels, ...extra });
+    const metadata = (name: string, extra: Partial<k8s.ObjectMeta> = {}) => ({
+      name, namespace: context.namespace, labels: context.labels, ...extra,
+    });
 
     if (!existsSync(BUNDLE)) throw new Error(`the seeder bundle ${BUNDLE} is missing: build the package first (npx projen compile)`);
     const bundle = readFileSync(BUNDLE, 'utf8');
@@ -102,7 +104,7 @@ export class SeederJob extends Construct {
 
     this.serviceAccountName = `${context.name}-seeder`;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(this.serviceAccountName, backend.workloadIdentity?.seederAnnotations ? { annotations: backend.workloadIdentity.seederAnnotations } : {}),
+      metadata: metadata(this.serviceAccountName, { annotations: backend.workloadIdentity?.seederAnnotations }),
       automountServiceAccountToken: false,
     });
 
@@ -151,7 +153,7 @@ export class SeederJob extends Construct {
             }],
             volumes: [
               { name: 'program', configMap: { name: configMapName, defaultMode: 0o444 } },
-              ...(backend.credentials ? [credentialsVolume(backend.credentials.secretName, backend.credentials.accessKeyKey, backend.credentials.secretKeyKey)] : []),
+              ...(backend.credentials ? [credentialsVolume(backend.credentials)] : []),
             ],
           },
         },
@@ -195,7 +197,8 @@ function resolveSources(sources: SeedSource[]): SeedSource[] {
     if (source.contentType !== undefined && !CONTENT_TYPE_PATTERN.test(source.contentType)) {
       fail(`${prop}.contentType`, 'must be a media type such as text/html', source.contentType);
     }
-    return { url: source.url, key, ...(source.sha256 ? { sha256: source.sha256 } : {}), ...(source.contentType ? { contentType: source.contentType } : {}) };
+    // JSON.stringify drops the undefined fields.
+    return { url: source.url, key, sha256: source.sha256, contentType: source.contentType };
   });
 }
 

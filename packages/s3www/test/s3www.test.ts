@@ -210,7 +210,10 @@ describe('options', () => {
     test('a certificate adds HTTPS and redirects HTTP; host, scheme, path and annotations', () => {
       const ingress = synth({
         ingress: {
-          certificateArn: CERT, host: 'www.example.com', scheme: LoadBalancerScheme.INTERNAL, healthCheckPath: '/index.html',
+          certificateArn: CERT,
+          host: 'www.example.com',
+          scheme: LoadBalancerScheme.INTERNAL,
+          healthCheckPath: '/index.html',
           annotations: { 'alb.ingress.kubernetes.io/group.name': 'shared' },
         },
       }).one('Ingress');
@@ -284,7 +287,8 @@ describe('options', () => {
   describe('AWS S3 with workload identity', () => {
     const result = synth({
       backend: {
-        bucket: 'my-site', region: 'eu-west-1',
+        bucket: 'my-site',
+        region: 'eu-west-1',
         workloadIdentity: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/site-read' } },
       },
     });

@@ -1,11 +1,11 @@
 import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
-import { Cpu } from 'cdk8s-plus-33';
 import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-33';
 import { NetworkPeer, S3www, SeedOptions } from '../src';
-import { freePort } from '../../../tools/testing/moto';
 import { SEEDER } from './support/run-seeder';
 import { MINIO_BACKEND, podSpec, synth } from './support/synth';
+import { freePort } from '../../../tools/testing/moto';
 
 const SHA = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const SOURCES = [
@@ -114,6 +114,11 @@ describe('the seeder Job', () => {
 });
 
 describe('seeder options', () => {
+  test('keys default to the decoded file name, or the raw one when it does not decode', () => {
+    const result = synth({ seed: { sources: [{ url: 'https://example.com/files/hello%20world.txt' }, { url: 'https://example.com/files/100%25%zz.txt' }] } });
+    expect(JSON.parse(env(result.one('Job')).SEED_SOURCES).map((s: { key: string }) => s.key)).toEqual(['hello world.txt', '100%25%zz.txt']);
+  });
+
   test('image, resources, backoff, deadline, TTL and source peers', () => {
     const result = seeded({
       image: 'public.ecr.aws/docker/library/node:22-alpine',
@@ -154,6 +159,8 @@ describe('validation', () => {
       '\'seed.sources[1].key\' must be unique, but \'seed.sources[0]\' has the same key, got \'x.txt\''],
     ['upper-case sha256', { sources: [{ url: 'https://example.com/a', sha256: SHA.toUpperCase() }] },
       `'seed.sources[0].sha256' must be 64 lower-case hexadecimal characters, got '${SHA.toUpperCase()}'`],
+    ['empty key', { sources: [{ url: 'https://example.com/a', key: '' }] }, '\'seed.sources[0].key\' must not be empty, got \'\''],
+    ['key too long', { sources: [{ url: 'https://example.com/a', key: 'k'.repeat(1025) }] }, `'seed.sources[0].key' must be at most 1024 bytes, got '${'k'.repeat(1025)}'`],
     ['content type', { sources: [{ url: 'https://example.com/a', contentType: 'html' }] }, '\'seed.sources[0].contentType\' must be a media type such as text/html, got \'html\''],
     ['image', { image: 'node' }, '\'seed.image\' must be pinned to a tag other than latest, or to a digest (e.g. repository:1.2.3), got \'node\''],
     ['backoff limit', { backoffLimit: -1 }, '\'seed.backoffLimit\' must be a whole number between 0 and 100, got -1'],

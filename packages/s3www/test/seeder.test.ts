@@ -2,15 +2,15 @@
  * The content seeder as shipped (assets/seeder/index.js), run as a child process against the real
  * moto_server on loopback, with a local HTTP server as the source.
  */
-import {
-  GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client,
-} from '@aws-sdk/client-s3';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { freePort, MotoServer, startMoto } from '../../../tools/testing/moto';
+import {
+  GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client,
+} from '@aws-sdk/client-s3';
 import { runSeeder, SeederRun, startSeeder } from './support/run-seeder';
 import { sha256, SourceServer, streamBytes } from './support/source-server';
+import { freePort, MotoServer, startMoto } from '../../../tools/testing/moto';
 
 let moto: MotoServer;
 let source: SourceServer;
@@ -83,8 +83,10 @@ describe('happy path', () => {
       { url: urls.data, key: 'blobs/data.bin', sha256: sha256(data), contentType: 'application/x-test' },
       { url: urls.css },
     ], {
-      S3_ACCESS_KEY_FILE: join(dir, 'access'), S3_SECRET_KEY_FILE: join(dir, 'secret'),
-      AWS_SECRET_ACCESS_KEY: 'env-secret-value-1c7e', SEED_PART_SIZE_MIB: '5',
+      S3_ACCESS_KEY_FILE: join(dir, 'access'),
+      S3_SECRET_KEY_FILE: join(dir, 'secret'),
+      AWS_SECRET_ACCESS_KEY: 'env-secret-value-1c7e',
+      SEED_PART_SIZE_MIB: '5',
     });
   });
 
@@ -190,8 +192,11 @@ describe('faults', () => {
     try {
       // WHEN
       const run = await runSeeder({
-        S3_ENDPOINT: doomed.endpoint, S3_BUCKET: 'doomed', SEED_SOURCES: JSON.stringify([{ url }]),
-        SEED_PART_SIZE_MIB: '5', SEED_MAX_ATTEMPTS: '2',
+        S3_ENDPOINT: doomed.endpoint,
+        S3_BUCKET: 'doomed',
+        SEED_SOURCES: JSON.stringify([{ url }]),
+        SEED_PART_SIZE_MIB: '5',
+        SEED_MAX_ATTEMPTS: '2',
       });
       // THEN
       expect(killed).toBe(true);
@@ -382,8 +387,11 @@ describe('credentials', () => {
   });
 
   const seedSecured = (secret: string) => runSeeder({
-    S3_ENDPOINT: secured.endpoint, S3_BUCKET: 'secured', SEED_SOURCES: JSON.stringify([{ url: source.file('/auth.txt', 'auth') }]),
-    AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: secret,
+    S3_ENDPOINT: secured.endpoint,
+    S3_BUCKET: 'secured',
+    SEED_SOURCES: JSON.stringify([{ url: source.file('/auth.txt', 'auth') }]),
+    AWS_ACCESS_KEY_ID: key.id,
+    AWS_SECRET_ACCESS_KEY: secret,
   });
 
   test('wrong credentials fail at once, naming the cause, and create nothing', async () => {

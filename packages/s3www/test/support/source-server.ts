@@ -65,7 +65,7 @@ export class SourceServer {
 /** `size` bytes of a repeatable pattern, written as fast as the client reads them. */
 export function streamBytes(res: ServerResponse, size: number, onProgress?: (sent: number) => void): void {
   const block = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < block.length; i++) block[i] = (i * 31 + 7) & 0xff;
+  for (let i = 0; i < block.length; i++) block[i] = (i * 31 + 7) % 256;
   res.writeHead(200, { 'content-length': size, 'content-type': 'application/octet-stream' });
   let sent = 0;
   const pump = () => {

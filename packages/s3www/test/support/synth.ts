@@ -1,8 +1,8 @@
 /** Synthesizes an S3www and checks every object: Kubernetes schema and the restricted profile. */
 import { App, Chart } from 'cdk8s';
-import { NetworkPeer, S3www, S3wwwProps } from '../../src';
 import { expectSchemaValid } from '../../../../tools/testing/kubernetes';
 import { expectRestricted } from '../../../../tools/testing/pod-security';
+import { NetworkPeer, S3www, S3wwwProps } from '../../src';
 
 export type Obj = Record<string, any>;
 
