@@ -7,11 +7,15 @@
  * Run from the repository root with `npx projen --cwd apps/reference main` (or `npm run main`
  * in apps/reference).
  */
+import { writeFileSync } from 'fs';
 import { join, relative } from 'path';
 import { OFFLINE_TARGET } from './deployment-target';
 import { EnvironmentName } from './environment-config';
+import { environmentNamed } from './environments';
+import { CREDENTIALS_SECRET_NAME } from './reference-stack';
 import { scanFiles, scanKubernetesObjects, scanTemplate, SecretFinding, textFilesUnder } from './secret-scan';
 import { APP_DIR, OutputFolders, synthesizeEnvironment, SynthesizedEnvironment, templateFigures } from './synthesis';
+import { CREDENTIALS_PASSWORD_KEY, CREDENTIALS_USER_KEY } from './workload-chart';
 
 /** Output folders of an environment under the app folder. */
 export function foldersOf(environment: string, base: string = APP_DIR): OutputFolders {
@@ -52,6 +56,7 @@ export function runMainJob(environments: string[] = Object.values(EnvironmentNam
       `${out.objects.length} objects in ${out.manifestFiles.length} files -> ${rel(out.folders.manifests)}`,
     ]));
   }
+  writeFileSync(join(base, 'dist', 'manifests', 'README.md'), manifestsReadme(environments));
   lines.push(
     '',
     `Cloud assemblies: ${rel(join(base, 'cdk.out'))}/<env>; no secret material found in them or in the manifests.`,
@@ -59,6 +64,33 @@ export function runMainJob(environments: string[] = Object.values(EnvironmentNam
     'Plain manifests on any cluster:   see apps/reference/README.md, "Plain manifests"',
   );
   return lines;
+}
+
+/** How to apply the plain manifests, written beside them. */
+export function manifestsReadme(environments: string[]): string {
+  // Every environment uses the same namespace; the first one names it.
+  const namespace = environmentNamed(environments[0]).namespace;
+  return [
+    '# Plain manifests of the s3www-eks workload',
+    '',
+    'Written by the main job (`npx projen main`); do not edit, they are regenerated. One folder per environment:',
+    environments.map((e) => `\`${e}/\``).join(', ') + '.',
+    '',
+    'They reference the MinIO credentials Secret by name and hold no value. On any cluster:',
+    '',
+    '```bash',
+    'ENV=dev',
+    'kubectl apply -f $ENV/Namespace.*.k8s.yaml',
+    `kubectl -n ${namespace} create secret generic ${CREDENTIALS_SECRET_NAME} \\`,
+    `  --from-literal=${CREDENTIALS_USER_KEY}=s3www-admin --from-literal=${CREDENTIALS_PASSWORD_KEY}="$(openssl rand -hex 20)"`,
+    'kubectl apply -f $ENV/',
+    `kubectl -n ${namespace} port-forward svc/s3www 8080:80   # http://localhost:8080/giphy.gif`,
+    '```',
+    '',
+    'What they assume of the cluster (default StorageClass, NetworkPolicy support, CoreDNS labels, the AWS Load',
+    'Balancer Controller for the Ingress) is in apps/reference/README.md, "Plain manifests".',
+    '',
+  ].join('\n');
 }
 
 function pad(cells: string[]): string {

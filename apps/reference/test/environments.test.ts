@@ -52,5 +52,7 @@ describe('the environments', () => {
     expect(DEFAULT_SEED_URL).toBe('https://media.giphy.com/media/VdiQKDAguhDSi37gn1/giphy.gif');
     expect(new Set(all.map((c) => c.network.cidr)).size).toBe(3);
     expect(new Set(all.map((c) => c.clusterName)).size).toBe(3);
+    // one namespace everywhere: the plain manifests' README names it once
+    expect(new Set(all.map((c) => c.namespace))).toEqual(new Set(['s3www']));
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { foldersOf, runMainJob, secretFindings } from '../src/main-job';
@@ -17,6 +17,13 @@ describe('the main job', () => {
     expect(existsSync(join(base, 'cdk.out', 'dev', 's3www-eks-dev.template.json'))).toBe(true);
     const manifests = readdirSync(join(base, 'dist', 'manifests', 'dev'));
     expect(manifests).toEqual(expect.arrayContaining(['Namespace.s3www.k8s.yaml', 'NetworkPolicy.default-deny.k8s.yaml', 'Deployment.s3www.k8s.yaml']));
+  });
+
+  test('explains beside the manifests how to apply them, naming the Secret to create', () => {
+    const readme = readFileSync(join(base, 'dist', 'manifests', 'README.md'), 'utf8');
+    expect(readme).toContain('kubectl -n s3www create secret generic minio-root-credentials');
+    expect(readme).toContain('--from-literal=username=s3www-admin --from-literal=password="$(openssl rand -hex 20)"');
+    expect(readme).toContain('`dev/`');
   });
 
   test('prints the stack, its resource counts, the manifests written and the deploy command', () => {
