@@ -76,3 +76,30 @@ describe('version bump', () => {
     expect([addon(older, 'kube-proxy'), addon(newer, 'kube-proxy')]).toEqual(['v1.35.0-eksbuild.2', 'v1.36.0-eksbuild.1']);
   });
 });
+
+describe('upgrade safety: turning every operations option on', () => {
+  test('keeps every existing resource of the replacement-sensitive types, with the same replacement-forcing properties', () => {
+    // GIVEN
+    const oldResources = synth({});
+
+    // WHEN
+    const newResources = synth({
+      containerLogs: {},
+      monitoring: {},
+      backup: {},
+      budget: { monthlyLimitUsd: 100, emails: ['ops@example.com'] },
+      costTags: { project: 's3www', environment: 'prod', costCenter: 'cc-1' },
+    });
+
+    // THEN
+    for (const type of Object.keys(REPLACING)) {
+      for (const [id, resource] of Object.entries(ofType(oldResources, type))) {
+        expect(newResources[id]?.Type).toBe(type);
+        for (const path of REPLACING[type]) {
+          expect({ id, path, value: get(newResources[id].Properties, path) }).toEqual({ id, path, value: get(resource.Properties, path) });
+        }
+      }
+    }
+    expect(Object.keys(ofType(newResources, 'AWS::EKS::Addon'))).toHaveLength(Object.keys(ofType(oldResources, 'AWS::EKS::Addon')).length + 1);
+  });
+});
