@@ -30,13 +30,18 @@ export function undocumentedProps(packageDir: string): string[] {
   }
   const assembly = JSON.parse(readFileSync(file, 'utf8')) as { types?: Record<string, JsiiType> };
   const problems: string[] = [];
+  let checked = 0;
   for (const type of Object.values(assembly.types ?? {})) {
     if (type.kind !== 'interface' || !type.datatype) continue;
     for (const prop of type.properties ?? []) {
+      checked++;
       const where = `${type.fqn}.${prop.name}`;
       if (!prop.docs?.summary) problems.push(`${where} has no description`);
       if (prop.optional && prop.docs?.default === undefined) problems.push(`${where} is optional but documents no @default`);
     }
+  }
+  if (checked === 0) {
+    throw new Error(`${file} has no struct properties: nothing was checked`);
   }
   return problems;
 }
