@@ -20,7 +20,7 @@ import { once } from 'node:events';
 const here = dirname(fileURLToPath(import.meta.url));
 // The Job runs `node --max-semi-space-size=1 /seeder/index.js` (src/seeder-job.ts): a 1 MiB young
 // generation keeps about 10 MiB of short-lived SDK objects out of the peak. Measured both ways.
-const JOB_NODE_FLAGS = ['--max-semi-space-size=1'];
+const JOB_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=1').split(' ').filter(Boolean);
 const SEEDER = join(here, '..', 'assets', 'seeder', 'index.js');
 const MIB = 1024 * 1024;
 
