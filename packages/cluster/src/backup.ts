@@ -1,10 +1,10 @@
-import { Aws, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { checkTagValue } from './cost-tags';
+import { checkTagKey, checkTagValue } from './cost-tags';
 import { acknowledgeManagedPolicies } from './nag';
 
 /** Options of the AWS Backup plan for the EBS volumes of the cluster's gp3 StorageClass. */
@@ -53,9 +53,6 @@ export interface VolumeBackupProps extends BackupOptions {
   readonly clusterName: string;
 }
 
-/** What AWS accepts as a tag key (and not the reserved `aws:` prefix). */
-const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
-
 /**
  * An AWS Backup vault (KMS-encrypted, retained when the stack is deleted), a plan and a selection of the EBS
  * volumes that carry the backup tag. Only volumes are selected, even if other resources carry the tag.
@@ -82,9 +79,7 @@ export class VolumeBackup extends Construct {
   constructor(scope: Construct, id: string, props: VolumeBackupProps) {
     super(scope, id);
     this.tagKey = props.tagKey ?? 'backup';
-    if (!Token.isUnresolved(this.tagKey) && !TAG_KEY.test(this.tagKey)) {
-      throw new Error(`'backup.tagKey' must be 1-128 letters, digits, spaces or _ . : / = + - @ not starting with 'aws:' (an AWS tag key), got '${this.tagKey}'`);
-    }
+    checkTagKey('backup.tagKey', this.tagKey);
     this.tagValue = props.tagValue ?? props.clusterName;
     checkTagValue('backup.tagValue', this.tagValue);
     this.retention = props.retention ?? Duration.days(35);

@@ -15,8 +15,17 @@ export interface CostTags {
   readonly costCenter: string;
 }
 
-/** What AWS accepts in a tag value (letters, digits, spaces and `_ . : / = + - @`, at most 256). */
-const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
+/** The characters AWS accepts in tag keys and values: letters, digits, spaces and `_ . : / = + - @`. */
+const TAG_CHARS = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]';
+const TAG_KEY = new RegExp(`^(?!aws:)${TAG_CHARS}{1,128}$`, 'u');
+const TAG_VALUE = new RegExp(`^${TAG_CHARS}{1,256}$`, 'u');
+
+/** Throws unless the value is an AWS tag key (not the reserved `aws:` prefix). */
+export function checkTagKey(prop: string, key: string): void {
+  if (!Token.isUnresolved(key) && !TAG_KEY.test(key)) {
+    throw new Error(`'${prop}' must be 1-128 letters, digits, spaces or _ . : / = + - @ not starting with 'aws:' (an AWS tag key), got '${key}'`);
+  }
+}
 
 /** Throws unless the value is a non-empty AWS tag value. */
 export function checkTagValue(prop: string, value: string): void {

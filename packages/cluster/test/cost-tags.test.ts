@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { clusterStack, manifests } from './fixtures';
 import { ComponentsInstall } from '../src';
+import { checkTagKey, checkTagValue } from '../src/cost-tags';
 
 const COST_TAGS = { project: 's3www', environment: 'prod', costCenter: 'cc-1234' };
 
@@ -39,5 +40,20 @@ describe('validation', () => {
     ['costCenter', { ...COST_TAGS, costCenter: 'x'.repeat(257) }, `'costTags.costCenter' must be 1-256 letters, digits, spaces or _ . : / = + - @ (an AWS tag value), got '${'x'.repeat(257)}'`],
   ])('rejects an invalid %s', (_, costTags, message) => {
     expect(() => clusterStack({ costTags })).toThrow(message);
+  });
+});
+
+describe('tag keys and values', () => {
+  test.each(['backup', 'backup-plan', 'team/s3www', 'Backup Plan', 'k'.repeat(128)])('%s is a tag key', (key) => {
+    expect(() => checkTagKey('backup.tagKey', key)).not.toThrow();
+  });
+
+  test.each(['', 'aws:backup', 'backup!', 'k'.repeat(129)])('%s is not a tag key', (key) => {
+    expect(() => checkTagKey('backup.tagKey', key))
+      .toThrow(`'backup.tagKey' must be 1-128 letters, digits, spaces or _ . : / = + - @ not starting with 'aws:' (an AWS tag key), got '${key}'`);
+  });
+
+  test.each(['prod', 'cc-1234', 'a b', 'x=y', 'ops@example.com', 'é'])('%s is a tag value', (value) => {
+    expect(() => checkTagValue('costTags.project', value)).not.toThrow();
   });
 });
