@@ -18,9 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// The Job runs `node --max-semi-space-size=1 /seeder/index.js` (src/seeder-job.ts): a 1 MiB young
-// generation keeps about 10 MiB of short-lived SDK objects out of the peak. Measured both ways.
-const JOB_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=1').split(' ').filter(Boolean);
+// The Job runs `node --max-semi-space-size=1 --lite-mode /seeder/index.js` (SEEDER_NODE_FLAGS in
+// src/seeder-job.ts). Measured both ways; BENCH_NODE_FLAGS replaces the flags to compare others.
+const JOB_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=1 --lite-mode').split(' ').filter(Boolean);
 const SEEDER = join(here, '..', 'assets', 'seeder', 'index.js');
 const MIB = 1024 * 1024;
 
@@ -164,17 +164,25 @@ async function main() {
       await measure('aws', ['--endpoint-url', moto.endpoint, 's3', 'mb', 's3://bench'], baseEnv);
       return measure('aws', ['--endpoint-url', moto.endpoint, 's3', 'cp', '--only-show-errors', file, 's3://bench/bench.bin'], baseEnv);
     };
+    // The seeder downloads and uploads; `aws s3 cp` of a file only uploads. The same download piped
+    // into `aws s3 cp -` is the like-for-like comparison (time only: the RSS would be the shell's).
+    const pipe = async () => {
+      await fresh();
+      await measure('aws', ['--endpoint-url', moto.endpoint, 's3', 'mb', 's3://bench'], baseEnv);
+      return measure('sh', ['-c', `curl -sSf ${source.url} | aws --endpoint-url ${moto.endpoint} s3 cp --only-show-errors --expected-size ${SIZE} - s3://bench/bench.bin`], baseEnv);
+    };
     for (let round = 1; round <= ROUNDS; round++) {
-      const runs = [['seeder', () => seed(JOB_NODE_FLAGS)], ['aws', copy], ['plain', () => seed([])]];
+      const runs = [['seeder', () => seed(JOB_NODE_FLAGS)], ['aws', copy], ['plain', () => seed([])], ['piped', pipe]];
       const shift = (round - 1) % runs.length;
       const results = {};
       for (const [name, run] of [...runs.slice(shift), ...runs.slice(0, shift)]) results[name] = await run();
-      const { seeder, aws, plain } = results;
-      rounds.push({ round, seeder, aws, plain });
+      const { seeder, aws, plain, piped } = results;
+      rounds.push({ round, seeder, aws, plain, piped });
       if (!JSON_OUTPUT) {
         console.log(`round ${round}: seeder ${seeder.seconds.toFixed(1)} s, peak RSS ${seeder.peakMib.toFixed(1)} MiB; `
           + `aws s3 cp ${aws.seconds.toFixed(1)} s, peak RSS ${aws.peakMib.toFixed(1)} MiB; `
-          + `seeder without node flags ${plain.seconds.toFixed(1)} s, peak RSS ${plain.peakMib.toFixed(1)} MiB`);
+          + `seeder without node flags ${plain.seconds.toFixed(1)} s, peak RSS ${plain.peakMib.toFixed(1)} MiB; `
+          + `curl | aws s3 cp - ${piped.seconds.toFixed(1)} s`);
       }
     }
   } finally {
@@ -201,6 +209,8 @@ async function main() {
     awsPeakRssMiB: Math.round(Math.max(...rounds.map((r) => r.aws.peakMib)) * 10) / 10,
     awsMiBps: Math.round((mib / awsSeconds) * 10) / 10,
     throughputRatio: Math.round((awsSeconds / seederSeconds) * 100) / 100,
+    pipedAwsMiBps: Math.round((mib / median(rounds.map((r) => r.piped.seconds))) * 10) / 10,
+    pipedThroughputRatio: Math.round((median(rounds.map((r) => r.piped.seconds)) / seederSeconds) * 100) / 100,
   };
   const goals = { peakRss: result.seederPeakRssMiB <= 128, ratio: result.throughputRatio >= 1.0 };
   if (JSON_OUTPUT) {
@@ -210,6 +220,7 @@ async function main() {
     console.log(`seeder (plain node): ${result.plainSeederMiBps} MiB/s, peak RSS ${result.plainSeederPeakRssMiB} MiB`);
     console.log(`aws s3 cp:  ${result.awsMiBps} MiB/s, peak RSS ${result.awsPeakRssMiB} MiB`);
     console.log(`ratio seeder/aws throughput: ${result.throughputRatio} (goal >= 1.0: ${goals.ratio ? 'met' : 'MISSED'})`);
+    console.log(`curl | aws s3 cp - (download and upload, like the seeder): ${result.pipedAwsMiBps} MiB/s; ratio seeder/piped ${result.pipedThroughputRatio}`);
   }
 }
 

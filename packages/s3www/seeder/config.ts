@@ -66,7 +66,7 @@ export function parseConfig(env: Env): SeederConfig {
     backendTimeoutMs: positiveInt(env, 'SEED_BACKEND_TIMEOUT_SECONDS', 300, 1, 86_400) * 1000,
     // S3 accepts parts of 5 MiB to 5 GiB; the seeder holds (queue size + 1) parts in memory.
     partSizeBytes: positiveInt(env, 'SEED_PART_SIZE_MIB', 5, 5, 512) * MIB,
-    queueSize: positiveInt(env, 'SEED_QUEUE_SIZE', 4, 1, 16),
+    queueSize: positiveInt(env, 'SEED_QUEUE_SIZE', 6, 1, 16),
   };
 }
 
