@@ -97,6 +97,8 @@ const s3www = cdk8sLibrary(root, {
 // pre-compile), shipped in the npm package, and never committed: it is an output, like lib/.
 s3www.compileTask.prependExec('node seeder/build.mjs');
 s3www.gitignore.exclude('/assets/seeder/');
+// The package ships the bundle, not the seeder's sources or the benchmark.
+s3www.npmignore?.exclude('/seeder/', '/benchmark/');
 s3www.eslint?.addLintPattern('seeder');
 // The SDK is bundled into the seeder at build time, so it stays a devDependency.
 s3www.eslint?.allowDevDeps('seeder/**');
@@ -147,7 +149,7 @@ reference.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
 // cfn-lint runs on every template the tests synthesize; CDK's own validation would repeat it.
 reference.testTask.env('CDK_VALIDATION', 'false');
 // The main job: every environment synthesized offline into cdk.out/<env>, plain manifests into
-// dist/manifests/<env>, and a summary. From the root: `npm run main --workspace apps/reference`.
+// dist/manifests/<env>, and a summary. The root's `main` task runs it (`npx projen main` at the root).
 reference.addTask('main', {
   description: 'Synthesize dev, staging and prod offline: cdk.out/<env>, dist/manifests/<env>, and a summary',
   exec: 'ts-node -P tsconfig.json --prefer-ts-exts src/main-job.ts',
