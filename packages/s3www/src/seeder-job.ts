@@ -22,8 +22,9 @@ export interface SeedOptions {
   readonly sources: SeedSource[];
 
   /**
-   * Official Node.js image that runs the seeder (Node 20 or later).
-   * @default 'node:22-alpine'
+   * Official Node.js image that runs the seeder (Node 20 or later), e.g. from a mirror. Pin it to a
+   * full version (or a digest): a major tag such as `node:22-alpine` moves with every release.
+   * @default 'node:22.23.3-alpine'
    */
   readonly image?: string;
 
@@ -59,8 +60,11 @@ export interface SeedOptions {
   readonly sourcePeers?: NetworkPeer[];
 }
 
-/** The seeder's default image: the official Node.js image, pinned to its major version and Alpine. */
-export const SEEDER_IMAGE = 'node:22-alpine';
+/**
+ * The seeder's default image: the official Node.js image on Alpine, pinned to a full release (the
+ * newest Node 22 when this version was published) so that a re-synth never changes what runs.
+ */
+export const SEEDER_IMAGE = 'node:22.23.3-alpine';
 
 /**
  * Node.js flags of the Job. The seeder's work is in native code (sockets, hashing), so V8's lite

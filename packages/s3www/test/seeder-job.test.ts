@@ -40,8 +40,8 @@ describe('the seeder Job', () => {
   });
 
   test('runs it with the pinned official Node.js image as UID 1000', () => {
-    expect(container.image).toBe('node:22-alpine');
-    expect(S3www.DEFAULT_SEEDER_IMAGE).toBe('node:22-alpine');
+    expect(container.image).toBe('node:22.23.3-alpine');
+    expect(S3www.DEFAULT_SEEDER_IMAGE).toBe('node:22.23.3-alpine');
     expect(container.command).toEqual(['node', '--max-semi-space-size=1', '--lite-mode', '/seeder/index.js']);
     expect(podSpec(job).securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true });
     expect(container.securityContext).toMatchObject({ runAsUser: 1000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
@@ -121,7 +121,7 @@ describe('seeder options', () => {
 
   test('image, resources, backoff, deadline, TTL and source peers', () => {
     const result = seeded({
-      image: 'public.ecr.aws/docker/library/node:22-alpine',
+      image: 'public.ecr.aws/docker/library/node:22.23.3-alpine',
       resources: { cpu: { request: Cpu.millis(200), limit: Cpu.millis(500) }, memory: { request: Size.mebibytes(192), limit: Size.mebibytes(192) } },
       backoffLimit: 1,
       activeDeadline: Duration.minutes(5),
@@ -129,7 +129,7 @@ describe('seeder options', () => {
       sourcePeers: [NetworkPeer.ipBlock('192.0.2.0/24')],
     });
     const job = result.one('Job');
-    expect(podSpec(job).containers[0].image).toBe('public.ecr.aws/docker/library/node:22-alpine');
+    expect(podSpec(job).containers[0].image).toBe('public.ecr.aws/docker/library/node:22.23.3-alpine');
     expect(podSpec(job).containers[0].resources).toEqual({ requests: { cpu: '200m', memory: '192Mi' }, limits: { cpu: '500m', memory: '192Mi' } });
     expect(job.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 300, ttlSecondsAfterFinished: 3600 });
     expect(result.one('NetworkPolicy', '-seeder').spec.egress[2].to).toEqual([{ ipBlock: { cidr: '192.0.2.0/24' } }]);
