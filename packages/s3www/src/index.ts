@@ -7,3 +7,4 @@ export { AutoscalingOptions } from './autoscaling';
 export { SpreadPolicy, TopologySpreadOptions } from './topology';
 export { SeedSource } from './seed-source';
 export { SeedOptions } from './seeder-job';
+export { S3wwwMonitoringOptions } from './monitoring';

@@ -1,11 +1,14 @@
 import { ApiObject, Chart, Lazy, Names, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
+import { prometheusRule } from './alerts';
 import { autoscalerSpec, AutoscalingOptions } from './autoscaling';
 import { resolveBackend, ResolvedBackend, S3wwwBackend } from './backend';
 import { corsFlag, CorsOptions } from './cors';
+import { dashboardConfigMap } from './dashboard';
 import { AlbIngressOptions, ingressSpec, loadBalancerSpec, LoadBalancerOptions } from './exposure';
 import { NetworkPeer } from './network-peer';
+import { MONITORING_DEFAULTS, probeObject, resolveMonitoring, S3wwwMonitoringOptions } from './monitoring';
 import { dnsEgressRule, egressRule, ingressRule, KUBE_DNS } from './network-policy';
 import { resolveResources } from './resources';
 import { containerSecurityContext, CREDENTIALS_DIR, credentialsVolume, podSecurityContext, WEB_USER } from './security';
@@ -132,6 +135,14 @@ export interface S3wwwProps {
    * @default - no seeder
    */
   readonly seed?: SeedOptions;
+
+  /**
+   * Monitors the site from outside (s3www serves no metrics): a blackbox-exporter `Probe` on the
+   * Service, a `PrometheusRule` and a Grafana dashboard ConfigMap. Needs the Prometheus Operator CRDs
+   * and a namespace (on the construct or its chart); the NetworkPolicy admits the prober.
+   * @default - no monitoring objects
+   */
+  readonly monitoring?: S3wwwMonitoringOptions;
 }
 
 /**
@@ -174,6 +185,12 @@ export class S3www extends Construct {
   public readonly service: ApiObject;
   /** The Ingress, if `ingress` is set. */
   public readonly ingressObject?: ApiObject;
+  /** The blackbox-exporter Probe, if `monitoring` is set. */
+  public readonly probe?: ApiObject;
+  /** The PrometheusRule with the alerts, if `monitoring` is set. */
+  public readonly prometheusRule?: ApiObject;
+  /** The Grafana dashboard ConfigMap, if `monitoring` is set. */
+  public readonly dashboard?: ApiObject;
 
   private readonly ingressPeers: NetworkPeer[];
 
@@ -195,6 +212,7 @@ export class S3www extends Construct {
     checkImage('image', image);
     this.ingressPeers = [...(props.allowFrom ?? [])];
     const dns = props.dns ?? KUBE_DNS;
+    const prober = props.monitoring ? (props.monitoring.prober ?? MONITORING_DEFAULTS.prober) : undefined;
 
     const namespace = props.namespace ?? Chart.of(this).namespace;
     this.serviceName = this.name;
@@ -254,7 +272,12 @@ export class S3www extends Construct {
         podSelector: { matchLabels: this.selectorLabels },
         policyTypes: ['Ingress', 'Egress'],
         // Resolved at synth, so that allowFrom() calls after construction count.
-        ingress: Lazy.any({ produce: () => (this.ingressPeers.length ? [ingressRule(this.ingressPeers, [S3WWW_PORT])] : []) }),
+        ingress: Lazy.any({
+          produce: () => [
+            ...(this.ingressPeers.length ? [ingressRule(this.ingressPeers, [S3WWW_PORT])] : []),
+            ...(prober ? [ingressRule([prober], [S3WWW_PORT])] : []),
+          ],
+        }),
         egress: [dnsEgressRule(dns), egressRule(backend.peers, [backend.port])],
       },
     });
@@ -269,6 +292,25 @@ export class S3www extends Construct {
       });
       this.seedJobName = seeder.jobName;
       this.seederServiceAccountName = seeder.serviceAccountName;
+    }
+
+    if (props.monitoring) {
+      if (!namespace) {
+        fail('namespace', 'must be set (on the S3www or its chart) when \'monitoring\' is on: the blackbox exporter reaches the Service by <name>.<namespace>.svc', namespace);
+      }
+      const monitoring = resolveMonitoring(props.monitoring, {
+        name: this.name,
+        namespace,
+        serviceName: this.serviceName,
+        servicePort: this.servicePort,
+        bucket: backend.bucket,
+        labels: { ...this.selectorLabels, 'app.kubernetes.io/component': 'monitoring', 'app.kubernetes.io/managed-by': 'cdk8s' },
+        seedJobPattern: props.seed ? `${this.name}-seed-[0-9a-f]+` : undefined,
+        maxReplicas: props.autoscaling?.maxReplicas,
+      });
+      this.probe = probeObject(this, 'Probe', monitoring);
+      this.prometheusRule = prometheusRule(this, 'Alerts', monitoring);
+      this.dashboard = dashboardConfigMap(this, 'Dashboard', monitoring);
     }
   }
 

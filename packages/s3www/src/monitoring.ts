@@ -1,0 +1,185 @@
+/**
+ * Black-box monitoring of s3www, which serves no metrics of its own: the blackbox exporter requests
+ * the Service through a Prometheus Operator `Probe`, and alerts and a dashboard read the probe's
+ * series, kube-state-metrics and MinIO's bucket metrics.
+ */
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { NetworkPeer } from './network-peer';
+import { checkDnsLabel, checkInteger, fail } from './validation';
+
+/** Monitoring of an {@link S3www}: a blackbox `Probe`, a `PrometheusRule` and a Grafana dashboard. */
+export interface S3wwwMonitoringOptions {
+  /**
+   * `host:port` of the blackbox exporter that runs the probe.
+   * @default 'blackbox-exporter-prometheus-blackbox-exporter.monitoring.svc:9115'
+   */
+  readonly proberUrl?: string;
+
+  /**
+   * Blackbox exporter module that runs the probe.
+   * @default 'http_2xx'
+   */
+  readonly module?: string;
+
+  /**
+   * URL path the probe requests; an object that must exist, such as a seeded `/index.html`, also
+   * checks the bucket and the credentials.
+   * @default '/'
+   */
+  readonly path?: string;
+
+  /**
+   * How often the probe runs (10 seconds to 5 minutes).
+   * @default Duration.seconds(30)
+   */
+  readonly interval?: Duration;
+
+  /**
+   * Pods of the blackbox exporter, which the NetworkPolicy admits to port 8080.
+   * @default - pods labelled app.kubernetes.io/name=prometheus-blackbox-exporter in the `monitoring` namespace
+   */
+  readonly prober?: NetworkPeer;
+
+  /**
+   * Labels of the Probe, PrometheusRule and dashboard ConfigMap, for a Prometheus that selects
+   * them (e.g. `release: kube-prometheus-stack`).
+   * @default {}
+   */
+  readonly ruleSelectorLabels?: { [key: string]: string };
+
+  /**
+   * Minutes the probe must fail before `S3wwwProbeFailing` fires (1-60).
+   * @default 5
+   */
+  readonly probeFailingMinutes?: number;
+
+  /**
+   * Probe duration in milliseconds above which `S3wwwProbeSlow` fires after 10 minutes (10-60000).
+   * @default 1000
+   */
+  readonly slowProbeMillis?: number;
+
+  /**
+   * Page the `runbook_url` annotation of each alert points at; `#<alert name in lowercase>` is appended.
+   * @default 'https://github.com/s3www-eks/s3www-eks/blob/main/docs/operations.md'
+   */
+  readonly runbookBaseUrl?: string;
+
+  /**
+   * Namespace of the dashboard ConfigMap, for a Grafana sidecar that watches one namespace only.
+   * @default - the namespace of s3www
+   */
+  readonly dashboardNamespace?: string;
+}
+
+/** Defaults of {@link S3wwwMonitoringOptions}. */
+export const MONITORING_DEFAULTS = {
+  proberUrl: 'blackbox-exporter-prometheus-blackbox-exporter.monitoring.svc:9115',
+  module: 'http_2xx',
+  path: '/',
+  intervalSeconds: 30,
+  probeFailingMinutes: 5,
+  slowProbeMillis: 1000,
+  runbookBaseUrl: 'https://github.com/s3www-eks/s3www-eks/blob/main/docs/operations.md',
+  prober: NetworkPeer.pods({ 'app.kubernetes.io/name': 'prometheus-blackbox-exporter' }, 'monitoring'),
+} as const;
+
+/** What the monitoring objects need to know about the instance. */
+export interface MonitoredInstance {
+  readonly name: string;
+  readonly namespace: string;
+  readonly serviceName: string;
+  readonly servicePort: number;
+  readonly bucket: string;
+  /** Labels of every object, before `ruleSelectorLabels`. */
+  readonly labels: Record<string, string>;
+  /** RE2 pattern of the seeder Jobs' names, when there is a seeder. */
+  readonly seedJobPattern?: string;
+  /** The HPA's maximum, when autoscaling is on. */
+  readonly maxReplicas?: number;
+}
+
+/** The options resolved and validated, and the label matchers every query uses. */
+export interface ResolvedMonitoring {
+  readonly instance: MonitoredInstance;
+  readonly proberUrl: string;
+  readonly module: string;
+  readonly target: string;
+  readonly intervalSeconds: number;
+  readonly probeFailingMinutes: number;
+  readonly slowProbeSeconds: number;
+  readonly runbookBaseUrl: string;
+  readonly dashboardNamespace: string;
+  readonly objectLabels: Record<string, string>;
+  /** The Probe's scrape job: its series carry `job="<probeJob>"`. */
+  readonly probeJob: string;
+  /** Label matchers of the probe's series. */
+  readonly probe: string;
+}
+
+/** A kube-state-metrics selector of this instance's namespace plus `matchers`. */
+export function kubeSelector(m: ResolvedMonitoring, matchers: string): string {
+  return `{namespace="${m.instance.namespace}",${matchers}}`;
+}
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+export function resolveMonitoring(options: S3wwwMonitoringOptions, instance: MonitoredInstance): ResolvedMonitoring {
+  const proberUrl = options.proberUrl ?? MONITORING_DEFAULTS.proberUrl;
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:\d{1,5}$/.test(proberUrl)) {
+    fail('monitoring.proberUrl', 'must be host:port of the blackbox exporter, without a scheme', proberUrl);
+  }
+  const module = options.module ?? MONITORING_DEFAULTS.module;
+  if (!/^[A-Za-z0-9_-]+$/.test(module)) fail('monitoring.module', 'must be a blackbox exporter module name (letters, digits, \'_\' and \'-\')', module);
+  const path = options.path ?? MONITORING_DEFAULTS.path;
+  if (!/^\/[\x21-\x7e]*$/.test(path)) fail('monitoring.path', 'must be an absolute URL path starting with \'/\'', path);
+  const intervalSeconds = options.interval?.toSeconds() ?? MONITORING_DEFAULTS.intervalSeconds;
+  checkInteger('monitoring.interval (seconds)', intervalSeconds, 10, 300);
+  const probeFailingMinutes = options.probeFailingMinutes ?? MONITORING_DEFAULTS.probeFailingMinutes;
+  checkInteger('monitoring.probeFailingMinutes', probeFailingMinutes, 1, 60);
+  const slowProbeMillis = options.slowProbeMillis ?? MONITORING_DEFAULTS.slowProbeMillis;
+  checkInteger('monitoring.slowProbeMillis', slowProbeMillis, 10, 60000);
+  const runbookBaseUrl = options.runbookBaseUrl ?? MONITORING_DEFAULTS.runbookBaseUrl;
+  if (!/^https?:\/\/[^\s#]+$/.test(runbookBaseUrl)) fail('monitoring.runbookBaseUrl', 'must be an http(s) URL without a fragment', runbookBaseUrl);
+  const dashboardNamespace = options.dashboardNamespace ?? instance.namespace;
+  checkDnsLabel('monitoring.dashboardNamespace', dashboardNamespace);
+  const selector = options.ruleSelectorLabels ?? {};
+  for (const [key, value] of Object.entries(selector)) {
+    if (!LABEL_KEY.test(key) || !LABEL_VALUE.test(value)) {
+      fail('monitoring.ruleSelectorLabels', 'must hold Kubernetes label keys and values', { [key]: value });
+    }
+  }
+  const probeJob = `s3www-${instance.namespace}-${instance.name}`;
+  return {
+    instance,
+    proberUrl,
+    module,
+    target: `http://${instance.serviceName}.${instance.namespace}.svc.cluster.local:${instance.servicePort}${path}`,
+    intervalSeconds,
+    probeFailingMinutes,
+    slowProbeSeconds: slowProbeMillis / 1000,
+    runbookBaseUrl,
+    dashboardNamespace,
+    objectLabels: { ...instance.labels, ...selector },
+    probeJob,
+    probe: `{job="${probeJob}"}`,
+  };
+}
+
+/** The Probe custom resource (the Operator's CRD types are not a dependency). */
+export function probeObject(scope: Construct, id: string, m: ResolvedMonitoring): ApiObject {
+  return new ApiObject(scope, id, {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'Probe',
+    metadata: { name: m.instance.name, namespace: m.instance.namespace, labels: m.objectLabels },
+    spec: {
+      jobName: m.probeJob,
+      interval: `${m.intervalSeconds}s`,
+      module: m.module,
+      prober: { url: m.proberUrl, scheme: 'http', path: '/probe' },
+      targets: { staticConfig: { static: [m.target], labels: { namespace: m.instance.namespace, service: m.instance.serviceName } } },
+    },
+  });
+}
