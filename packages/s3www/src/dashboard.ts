@@ -23,8 +23,8 @@ interface PanelSpec {
  * MinIO reports each bucket series once per scraped pod, with a `server` label: deduplicate per
  * server and API before summing, or each node counts as many times as there are pods.
  */
-function bucketRate(metric: string, bucket: string, by: string): string {
-  return `sum by (${by}) (max by (server, api) (rate(${metric}{bucket="${bucket}"}[$__rate_interval])))`;
+function bucketRate(metric: string, bucket: string, by?: string): string {
+  return `sum${by ? ` by (${by}) ` : ''}(max by (server, api) (rate(${metric}{bucket="${bucket}"}[$__rate_interval])))`;
 }
 
 /** The panels, row by row; each row shares the 24-column width equally. */
@@ -61,8 +61,8 @@ function panelRows(m: ResolvedMonitoring): PanelSpec[][] {
     { type: 'timeseries', title: `Bucket ${instance.bucket}: errors`,
       description: 'S3 requests per second to the bucket answered with 4xx (client) and 5xx (server) errors (MinIO bucket metrics).',
       unit: 'reqps', queries: [
-        ['4xx', bucketRate('minio_bucket_requests_4xx_errors_total', instance.bucket, 'bucket')],
-        ['5xx', bucketRate('minio_bucket_requests_5xx_errors_total', instance.bucket, 'bucket')],
+        ['4xx', bucketRate('minio_bucket_requests_4xx_errors_total', instance.bucket)],
+        ['5xx', bucketRate('minio_bucket_requests_5xx_errors_total', instance.bucket)],
       ] },
   ]];
   if (instance.seedJobPattern) {
