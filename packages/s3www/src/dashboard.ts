@@ -34,44 +34,85 @@ function panelRows(m: ResolvedMonitoring): PanelSpec[][] {
     thresholds: { mode: 'absolute', steps: below ? [{ color: 'red', value: null }, { color: 'green', value: red }] : [{ color: 'green', value: null }, { color: 'red', value: red }] },
   });
   const rows: PanelSpec[][] = [[
-    { type: 'stat', title: 'Probe', description: `Last result of fetching ${m.target} (S3wwwProbeFailing after ${m.probeFailingMinutes} minutes of failures).`,
-      unit: 'bool_yes_no', queries: [['success', `max(probe_success${m.probe})`]], defaults: green(1, true) },
-    { type: 'stat', title: 'Availability', description: 'Share of successful probes over the time range shown.',
-      unit: 'percentunit', queries: [['availability', `avg(avg_over_time(probe_success${m.probe}[$__range]))`]], defaults: { min: 0, max: 1 } },
-    { type: 'stat', title: 'Probe duration', description: `Last probe duration (S3wwwProbeSlow above ${m.slowProbeSeconds}s for 10 minutes).`,
-      unit: 's', queries: [['duration', `max(probe_duration_seconds${m.probe})`]], defaults: green(m.slowProbeSeconds) },
+    {
+      type: 'stat',
+      title: 'Probe',
+      description: `Last result of fetching ${m.target} (S3wwwProbeFailing after ${m.probeFailingMinutes} minutes of failures).`,
+      unit: 'bool_yes_no',
+      queries: [['success', `max(probe_success${m.probe})`]],
+      defaults: green(1, true),
+    },
+    {
+      type: 'stat',
+      title: 'Availability',
+      description: 'Share of successful probes over the time range shown.',
+      unit: 'percentunit',
+      queries: [['availability', `avg(avg_over_time(probe_success${m.probe}[$__range]))`]],
+      defaults: { min: 0, max: 1 },
+    },
+    {
+      type: 'stat',
+      title: 'Probe duration',
+      description: `Last probe duration (S3wwwProbeSlow above ${m.slowProbeSeconds}s for 10 minutes).`,
+      unit: 's',
+      queries: [['duration', `max(probe_duration_seconds${m.probe})`]],
+      defaults: green(m.slowProbeSeconds),
+    },
   ], [
-    { type: 'timeseries', title: 'Probe latency', description: 'Total probe duration, and the HTTP request by phase (resolve, connect, processing, transfer).',
-      unit: 's', queries: [
+    {
+      type: 'timeseries',
+      title: 'Probe latency',
+      description: 'Total probe duration, and the HTTP request by phase (resolve, connect, processing, transfer).',
+      unit: 's',
+      queries: [
         ['total', `max(probe_duration_seconds${m.probe})`],
         ['{{phase}}', `max by (phase) (probe_http_duration_seconds${m.probe})`],
-      ] },
-    { type: 'timeseries', title: 'Replicas', description: 'Available pods against the desired count and the autoscaler maximum (S3wwwHpaAtMax).',
-      unit: 'none', queries: [
+      ],
+    },
+    {
+      type: 'timeseries',
+      title: 'Replicas',
+      description: 'Available pods against the desired count and the autoscaler maximum (S3wwwHpaAtMax).',
+      unit: 'none',
+      queries: [
         ['available', `max(kube_deployment_status_replicas_available${kubeSelector(m, `deployment="${instance.name}"`)})`],
         ['desired', `max(kube_deployment_spec_replicas${kubeSelector(m, `deployment="${instance.name}"`)})`],
         ...(instance.maxReplicas !== undefined
           ? [['autoscaler max', `max(kube_horizontalpodautoscaler_spec_max_replicas${kubeSelector(m, `horizontalpodautoscaler="${instance.name}"`)})`] as [string, string]]
           : []),
-      ] },
+      ],
+    },
   ], [
-    { type: 'timeseries', title: `Bucket ${instance.bucket}: requests`,
+    {
+      type: 'timeseries',
+      title: `Bucket ${instance.bucket}: requests`,
       description: 'S3 requests per second to the bucket by API call, from all clients (MinIO bucket metrics, /minio/v2/metrics/bucket; empty without that scrape).',
-      unit: 'reqps', queries: [['{{api}}', bucketRate('minio_bucket_requests_total', instance.bucket, 'api')]] },
-    { type: 'timeseries', title: `Bucket ${instance.bucket}: errors`,
+      unit: 'reqps',
+      queries: [['{{api}}', bucketRate('minio_bucket_requests_total', instance.bucket, 'api')]],
+    },
+    {
+      type: 'timeseries',
+      title: `Bucket ${instance.bucket}: errors`,
       description: 'S3 requests per second to the bucket answered with 4xx (client) and 5xx (server) errors (MinIO bucket metrics).',
-      unit: 'reqps', queries: [
+      unit: 'reqps',
+      queries: [
         ['4xx', bucketRate('minio_bucket_requests_4xx_errors_total', instance.bucket)],
         ['5xx', bucketRate('minio_bucket_requests_5xx_errors_total', instance.bucket)],
-      ] },
+      ],
+    },
   ]];
   if (instance.seedJobPattern) {
     const jobs = kubeSelector(m, `job_name=~"${instance.seedJobPattern}"`);
-    rows.push([{ type: 'timeseries', title: 'Seeder Job', description: 'Pods of the seeder Job that succeeded and failed (S3wwwSeedJobFailed when the Job gives up).',
-      unit: 'none', queries: [
+    rows.push([{
+      type: 'timeseries',
+      title: 'Seeder Job',
+      description: 'Pods of the seeder Job that succeeded and failed (S3wwwSeedJobFailed when the Job gives up).',
+      unit: 'none',
+      queries: [
         ['succeeded {{job_name}}', `max by (job_name) (kube_job_status_succeeded${jobs})`],
         ['failed {{job_name}}', `max by (job_name) (kube_job_status_failed${jobs})`],
-      ] }]);
+      ],
+    }]);
   }
   return rows;
 }

@@ -16,7 +16,7 @@ const panel = (title: string) => model.panels.find((p: Obj) => p.title === title
 
 describe('dashboard ConfigMap', () => {
   test('is labelled for the Grafana sidecar and holds one dashboard', () => {
-    expect(configMap.metadata).toMatchObject({ name: 'web-dashboard', namespace: 'site', labels: { grafana_dashboard: '1', 'app.kubernetes.io/instance': 'web' } });
+    expect(configMap.metadata).toMatchObject({ name: 'web-dashboard', namespace: 'site', labels: { 'grafana_dashboard': '1', 'app.kubernetes.io/instance': 'web' } });
     expect(Object.keys(configMap.data)).toEqual(['s3www-site-web.json']);
     expect(model).toMatchObject({ title: 's3www site/web', tags: ['s3www', 's3www-eks'], editable: false });
     expect(model.uid).toMatch(/^s3www-[0-9a-f]{12}$/);

@@ -25,8 +25,10 @@ describe('monitoring', () => {
           name: 'web',
           namespace: 'site',
           labels: {
-            'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': 'web',
-            'app.kubernetes.io/component': 'monitoring', 'app.kubernetes.io/managed-by': 'cdk8s',
+            'app.kubernetes.io/name': 's3www',
+            'app.kubernetes.io/instance': 'web',
+            'app.kubernetes.io/component': 'monitoring',
+            'app.kubernetes.io/managed-by': 'cdk8s',
           },
         },
         spec: {
