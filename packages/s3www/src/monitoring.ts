@@ -135,8 +135,10 @@ export function resolveMonitoring(options: S3wwwMonitoringOptions, instance: Mon
   if (!/^[A-Za-z0-9_-]+$/.test(module)) fail('monitoring.module', 'must be a blackbox exporter module name (letters, digits, \'_\' and \'-\')', module);
   const path = options.path ?? MONITORING_DEFAULTS.path;
   if (!/^\/[\x21-\x7e]*$/.test(path)) fail('monitoring.path', 'must be an absolute URL path starting with \'/\'', path);
-  const intervalSeconds = options.interval?.toSeconds() ?? MONITORING_DEFAULTS.intervalSeconds;
-  checkInteger('monitoring.interval (seconds)', intervalSeconds, 10, 300);
+  const intervalSeconds = options.interval?.toSeconds({ integral: false }) ?? MONITORING_DEFAULTS.intervalSeconds;
+  if (!Number.isInteger(intervalSeconds) || intervalSeconds < 10 || intervalSeconds > 300) {
+    fail('monitoring.interval', 'must be a whole number of seconds between 10 and 300', `${intervalSeconds}s`);
+  }
   const probeFailingMinutes = options.probeFailingMinutes ?? MONITORING_DEFAULTS.probeFailingMinutes;
   checkInteger('monitoring.probeFailingMinutes', probeFailingMinutes, 1, 60);
   const slowProbeMillis = options.slowProbeMillis ?? MONITORING_DEFAULTS.slowProbeMillis;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Obj, synth } from './support/synth';
@@ -69,6 +69,17 @@ describe('rules', () => {
     expect(failing.for).toBe('2m');
     expect(slow.expr).toBe('max(probe_duration_seconds{job="s3www-site-web"}) > 0.25');
     expect(slow.annotations.runbook_url).toBe('https://wiki.example.com/s3www#s3wwwprobeslow');
+  });
+});
+
+describe('documentation', () => {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const runbooks = readFileSync(join(__dirname, '..', 'docs', 'alerts.md'), 'utf8');
+
+  test('every alert has a runbook section in docs/alerts.md and a row in the README, and no other alert is documented', () => {
+    const names = rules.map((r) => r.alert);
+    expect([...runbooks.matchAll(/^## (\w+)$/gm)].map((m) => m[1])).toEqual(names);
+    expect([...readme.matchAll(/^\| `(S3www\w+)` \|/gm)].map((m) => m[1])).toEqual(names);
   });
 });
 
