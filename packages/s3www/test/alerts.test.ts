@@ -1,7 +1,6 @@
-import { spawnSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync } from 'fs';
 import { join } from 'path';
+import { runPromtool } from './support/promtool';
 import { Obj, synth } from './support/synth';
 
 /**
@@ -9,7 +8,6 @@ import { Obj, synth } from './support/synth';
  * (PromQL and annotation templates), `promtool test rules` feeds synthetic series through the
  * rules and compares the alerts that fire, labels and rendered annotations included.
  */
-const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
 const RUNBOOK = 'https://github.com/s3www-eks/s3www-eks/blob/main/docs/operations.md';
 const TARGET = 'http://web.site.svc.cluster.local:80/';
 
@@ -19,21 +17,6 @@ const everything = synth({
   monitoring: {},
 }, { namespace: 'site' });
 const rules: Obj[] = everything.one('PrometheusRule').spec.groups[0].rules;
-const byName = (name: string) => rules.find((r) => r.alert === name)!;
-
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 's3www-rules-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function promtool(...args: string[]): string {
-  const result = spawnSync(PROMTOOL, args, { cwd: dir, encoding: 'utf8' });
-  if (result.error) throw new Error(`${PROMTOOL} could not run (${result.error.message}): install it, e.g. apt-get install prometheus`);
-  const output = `${result.stdout}${result.stderr}`;
-  if (result.status !== 0) throw new Error(`promtool ${args.join(' ')} failed:\n${output}`);
-  return output;
-}
 
 describe('rules', () => {
   test('one group named after the instance, with all four alerts when seeder and autoscaling are on', () => {
@@ -94,13 +77,11 @@ describe('promtool', () => {
   const ksm = (metric: string, labels: string, values: string) => ({ series: `${metric}{job="kube-state-metrics",namespace="site",${labels}}`, values });
 
   test('check rules accepts the rule file', () => {
-    writeFileSync(join(dir, 'rules.yaml'), JSON.stringify(everything.one('PrometheusRule').spec));
-    expect(promtool('check', 'rules', 'rules.yaml')).toContain('SUCCESS: 4 rules found');
+    expect(runPromtool({ 'rules.yaml': everything.one('PrometheusRule').spec }, 'check', 'rules', 'rules.yaml')).toContain('SUCCESS: 4 rules found');
   });
 
   test('test rules: each alert fires on its condition, after its wait, and not otherwise', () => {
     // GIVEN
-    writeFileSync(join(dir, 'rules.yaml'), JSON.stringify(everything.one('PrometheusRule').spec));
     const tests = [
       {
         name: 'S3wwwProbeFailing: probe failing for 5 minutes, not before; a recovery clears it',
@@ -169,8 +150,12 @@ describe('promtool', () => {
         ],
       },
     ];
-    writeFileSync(join(dir, 'tests.yaml'), JSON.stringify({ rule_files: ['rules.yaml'], evaluation_interval: '1m', tests }));
-    // WHEN / THEN
-    expect(promtool('test', 'rules', 'tests.yaml')).toContain('SUCCESS');
+    // WHEN
+    const output = runPromtool({
+      'rules.yaml': everything.one('PrometheusRule').spec,
+      'tests.yaml': { rule_files: ['rules.yaml'], evaluation_interval: '1m', tests },
+    }, 'test', 'rules', 'tests.yaml');
+    // THEN
+    expect(output).toContain('SUCCESS');
   });
 });

@@ -1,7 +1,4 @@
-import { spawnSync } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { runPromtool } from './support/promtool';
 import { Obj, synth } from './support/synth';
 
 const everything = synth({
@@ -92,20 +89,14 @@ describe('dashboard ConfigMap', () => {
 
   test('every query is valid PromQL for Prometheus itself (promtool check rules, Grafana macros replaced)', () => {
     // GIVEN: each query as a recording rule, which promtool parses with Prometheus' own parser
-    const dir = mkdtempSync(join(tmpdir(), 's3www-dashboard-'));
-    try {
-      const rules = queries(model).map(([, expr], i) => ({
-        record: `dashboard:query_${i}`,
-        expr: expr.replace(/\$__rate_interval|\$__range/g, '5m'),
-      }));
-      writeFileSync(join(dir, 'queries.yaml'), JSON.stringify({ groups: [{ name: 'dashboard', rules }] }));
-      // WHEN
-      const result = spawnSync(process.env.PROMTOOL ?? 'promtool', ['check', 'rules', 'queries.yaml'], { cwd: dir, encoding: 'utf8' });
-      // THEN
-      expect(`${result.stdout}${result.stderr}`).toContain(`SUCCESS: ${rules.length} rules found`);
-      expect(rules.length).toBe(13);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const rules = queries(model).map(([, expr], i) => ({
+      record: `dashboard:query_${i}`,
+      expr: expr.replace(/\$__rate_interval|\$__range/g, '5m'),
+    }));
+    // WHEN
+    const output = runPromtool({ 'queries.yaml': { groups: [{ name: 'dashboard', rules }] } }, 'check', 'rules', 'queries.yaml');
+    // THEN
+    expect(output).toContain(`SUCCESS: ${rules.length} rules found`);
+    expect(rules.length).toBe(13);
   });
 });
