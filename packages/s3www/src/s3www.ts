@@ -306,7 +306,8 @@ export class S3www extends Construct {
         bucket: backend.bucket,
         labels: { ...this.selectorLabels, 'app.kubernetes.io/component': 'monitoring', 'app.kubernetes.io/managed-by': 'cdk8s' },
         seedJobPattern: props.seed ? `${this.name}-seed-[0-9a-f]+` : undefined,
-        maxReplicas: props.autoscaling?.maxReplicas,
+        // A fixed-size autoscaler (min = max) always runs at its maximum: no alert for that.
+        maxReplicas: props.autoscaling && props.autoscaling.maxReplicas > props.autoscaling.minReplicas ? props.autoscaling.maxReplicas : undefined,
       });
       this.probe = probeObject(this, 'Probe', monitoring);
       this.prometheusRule = prometheusRule(this, 'Alerts', monitoring);

@@ -46,6 +46,11 @@ describe('rules', () => {
     expect(result.one('PrometheusRule').spec.groups[0].rules.map((r: Obj) => r.alert)).toEqual(['S3wwwProbeFailing', 'S3wwwProbeSlow']);
   });
 
+  test('no S3wwwHpaAtMax for an autoscaler whose minimum is its maximum (it always runs at its maximum)', () => {
+    const result = synth({ autoscaling: { minReplicas: 3, maxReplicas: 3 }, monitoring: {} }, { namespace: 'site' });
+    expect(result.one('PrometheusRule').spec.groups[0].rules.map((r: Obj) => r.alert)).toEqual(['S3wwwProbeFailing', 'S3wwwProbeSlow']);
+  });
+
   test('thresholds and the runbook page follow the options', () => {
     const result = synth({ monitoring: { probeFailingMinutes: 2, slowProbeMillis: 250, runbookBaseUrl: 'https://wiki.example.com/s3www' } }, { namespace: 'site' });
     const [failing, slow] = result.one('PrometheusRule').spec.groups[0].rules;
