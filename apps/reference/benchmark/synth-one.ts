@@ -8,15 +8,17 @@ import { App } from 'aws-cdk-lib';
 import { PlainEksV2Stack } from './plain-eks-v2';
 import { OFFLINE_TARGET } from '../src/deployment-target';
 import { ENVIRONMENTS } from '../src/environments';
-import { buildReferenceApp } from '../src/reference-app';
+import { ReferenceStack } from '../src/reference-stack';
 import { committedContext, templateFigures } from '../src/synthesis';
 
 const [variant, outdir] = process.argv.slice(2);
 const app = new App({ outdir, context: { ...committedContext(), env: 'prod' } });
+// prod without the operations options (monitoring, container logs, backups), which the plain stack does not rebuild.
+const config = { ...ENVIRONMENTS.prod, operations: undefined };
 if (variant === 'ours') {
-  buildReferenceApp(app, { target: OFFLINE_TARGET, manifestsOutdir: `${outdir}-manifests` });
+  new ReferenceStack(app, 's3www-eks-prod', { config, env: OFFLINE_TARGET, manifestsOutdir: `${outdir}-manifests` });
 } else if (variant === 'plain') {
-  new PlainEksV2Stack(app, 'plain-eks-v2-prod', { config: ENVIRONMENTS.prod, env: OFFLINE_TARGET });
+  new PlainEksV2Stack(app, 'plain-eks-v2-prod', { config, env: OFFLINE_TARGET });
 } else {
   throw new Error(`variant must be 'ours' or 'plain', got ${JSON.stringify(variant)}`);
 }

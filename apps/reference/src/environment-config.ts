@@ -4,6 +4,7 @@
  * The libraries validate their own props; these checks cover what only the app knows, such as
  * NAT gateways against zones, or MinIO pods against the nodes that must hold them apart.
  */
+import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Size } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-33';
@@ -93,6 +94,22 @@ export interface SeedFile {
   readonly key?: string;
 }
 
+/**
+ * The operations options of the libraries (monitoring, container logs, backups) an environment
+ * switches on. Each is on when present. See docs/operations.md.
+ */
+export interface OperationsSettings {
+  /**
+   * Present: kube-prometheus-stack and the blackbox exporter on the cluster, MinIO's ServiceMonitor,
+   * alerts and dashboard, and s3www's blackbox probe, alerts and dashboard; Prometheus keeps samples this long.
+   */
+  readonly prometheusRetention?: Duration;
+  /** Present: container logs in CloudWatch Logs (the observability add-on), kept this long. */
+  readonly containerLogRetention?: RetentionDays;
+  /** Present: daily AWS Backup snapshots of the MinIO volumes, kept this long. */
+  readonly backupRetention?: Duration;
+}
+
 /** Everything that differs between dev, staging and prod. */
 export interface EnvironmentConfig {
   /** The name given with `-c env`; also in the stack name `s3www-eks-<name>`. */
@@ -111,6 +128,10 @@ export interface EnvironmentConfig {
   readonly controlPlaneLogRetention: RetentionDays;
   /** Files the seed job puts into the bucket. */
   readonly seed: SeedFile[];
+  /** Cost centre written, with project and environment, on every AWS resource and EBS volume of the cluster. */
+  readonly costCenter: string;
+  /** The operations options switched on; none when absent. */
+  readonly operations?: OperationsSettings;
   /** Kubernetes namespace of the workload. */
   readonly namespace: string;
   /** Bucket s3www serves. */

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-33';
@@ -16,6 +17,7 @@ function resources(cpuRequest: number, cpuLimit: number, memoryRequest: number, 
 
 const common = {
   namespace: 's3www',
+  costCenter: 'web-platform',
   bucket: 'site',
   seed: [{ url: DEFAULT_SEED_URL }],
 };
@@ -46,6 +48,11 @@ const dev: EnvironmentConfig = {
 const staging: EnvironmentConfig = {
   ...common,
   name: EnvironmentName.STAGING,
+  operations: {
+    prometheusRetention: Duration.days(7),
+    containerLogRetention: RetentionDays.ONE_MONTH,
+    backupRetention: Duration.days(7),
+  },
   clusterName: 's3www-staging',
   controlPlaneLogRetention: RetentionDays.ONE_MONTH,
   network: { cidr: '10.20.0.0/16', maxAzs: 3, natGateways: 3, flowLogRetention: RetentionDays.ONE_MONTH },
@@ -69,6 +76,11 @@ const staging: EnvironmentConfig = {
 const prod: EnvironmentConfig = {
   ...common,
   name: EnvironmentName.PROD,
+  operations: {
+    prometheusRetention: Duration.days(15),
+    containerLogRetention: RetentionDays.THREE_MONTHS,
+    backupRetention: Duration.days(35),
+  },
   clusterName: 's3www-prod',
   controlPlaneLogRetention: RetentionDays.ONE_YEAR,
   network: { cidr: '10.30.0.0/16', maxAzs: 3, natGateways: 3, flowLogRetention: RetentionDays.ONE_YEAR },

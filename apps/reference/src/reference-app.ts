@@ -33,7 +33,7 @@ export function buildReferenceApp(app: App, options: ReferenceAppOptions = {}): 
     apiAllowedCidrs: apiAllowedCidrs(app),
     description: `s3www-eks reference system (${config.name}): network, EKS cluster, MinIO and s3www`,
     terminationProtection: config.name === 'prod',
-    tags: { project: 's3www-eks', environment: config.name },
+    tags: { 'project': 's3www-eks', 'environment': config.name, 'cost-center': config.costCenter },
   });
 }
 

@@ -54,6 +54,7 @@ export class ReferenceStack extends Stack {
   constructor(scope: Construct, id: string, props: ReferenceStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const ops = config.operations;
 
     this.network = new Network(this, 'Network', {
       cidr: config.network.cidr,
@@ -72,6 +73,10 @@ export class ReferenceStack extends Stack {
         ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...props.apiAllowedCidrs)
         : eks.EndpointAccess.PUBLIC_AND_PRIVATE,
       admins: (props.adminRoleArns ?? []).map((arn, i) => iam.Role.fromRoleArn(this, `Admin${i}`, arn, { mutable: false })),
+      costTags: { project: 's3www-eks', environment: config.name, costCenter: config.costCenter },
+      monitoring: ops?.prometheusRetention && { retention: ops.prometheusRetention },
+      containerLogs: ops?.containerLogRetention && { retention: ops.containerLogRetention },
+      backup: ops?.backupRetention && { retention: ops.backupRetention },
       capacity: Capacity.nodeGroups({
         name: 'general',
         instanceTypes: config.nodes.instanceTypes.map((t) => new ec2.InstanceType(t)),

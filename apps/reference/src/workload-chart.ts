@@ -1,7 +1,7 @@
-import { Minio, MinioTopology, PlacementPolicy } from '@s3www-eks/minio';
+import { MetricsAuth, Minio, MinioTopology, PlacementPolicy } from '@s3www-eks/minio';
 import { NetworkPeer, S3www } from '@s3www-eks/s3www';
 import { Chart, JsonPatch } from 'cdk8s';
-import { k8s, Pods } from 'cdk8s-plus-33';
+import { k8s, Namespaces, Pods } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, MinioMode, MinioSettings } from './environment-config';
 
@@ -39,6 +39,7 @@ export class WorkloadChart extends Chart {
     const { config } = props;
     super(scope, id, { namespace: config.namespace, labels: { 'app.kubernetes.io/part-of': 's3www-eks' } });
     this.namespaceName = config.namespace;
+    const monitored = config.operations?.prometheusRetention !== undefined;
 
     const namespace = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -71,6 +72,9 @@ export class WorkloadChart extends Chart {
       storage: { size: config.minio.driveSize },
       resources: config.minio.resources,
       buckets: [{ name: config.bucket }],
+      // A JWT for Prometheus would be one more credential to generate with mc and sync; the metrics carry no
+      // object data, and the NetworkPolicy admits only s3www, the seeder and Prometheus to the port.
+      metrics: monitored ? { auth: MetricsAuth.PUBLIC, serviceMonitor: {}, alerts: {}, dashboard: {} } : undefined,
     });
     const web = config.s3www;
     this.s3www = new S3www(this, 'S3www', {
@@ -98,11 +102,20 @@ export class WorkloadChart extends Chart {
       ingress: { healthCheckPath: '/' },
       allowFrom: [NetworkPeer.ipBlock(config.network.cidr)],
       seed: { sources: config.seed },
+      // The blackbox exporter probes the Service; the library opens s3www's policy to it.
+      monitoring: monitored ? {} : undefined,
     });
     // MinIO admits the pods of this s3www instance (the web tier and the seeder), nothing else.
     // The library exposes the web pods' labels only: the seeder shares their name and instance.
     const instance = Object.fromEntries(Object.entries(this.s3www.selectorLabels).filter(([k]) => k !== 'app.kubernetes.io/component'));
     this.minio.allowFrom(Pods.select(this, 'S3wwwPods', { labels: instance }));
+    if (monitored) {
+      // Prometheus (kube-prometheus-stack, namespace monitoring) scrapes MinIO's metrics on the API port.
+      this.minio.allowFrom(Pods.select(this, 'Prometheus', {
+        labels: { 'app.kubernetes.io/name': 'prometheus' },
+        namespaces: Namespaces.select(this, 'MonitoringNamespace', { names: ['monitoring'] }),
+      }));
+    }
   }
 }
 

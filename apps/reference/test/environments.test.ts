@@ -26,6 +26,7 @@ describe('the environments', () => {
     expect(dev.s3www.autoscaling).toBeUndefined();
     // the budget lets a drain take the single pod: dev trades availability for cost
     expect(dev.s3www.maxUnavailable).toBe(1);
+    expect(dev.operations).toBeUndefined();
   });
 
   test.each([EnvironmentName.STAGING, EnvironmentName.PROD])('%s is highly available', (name) => {
@@ -37,6 +38,7 @@ describe('the environments', () => {
     expect(config.minio.replicas).toBeGreaterThanOrEqual(4);
     expect(config.s3www.autoscaling).toBeDefined();
     expect(config.s3www.maxUnavailable).toBeLessThan(config.s3www.autoscaling!.minReplicas);
+    expect(Object.keys(config.operations ?? {}).sort()).toEqual(['backupRetention', 'containerLogRetention', 'prometheusRetention']);
   });
 
   test('staging is smaller than prod', () => {

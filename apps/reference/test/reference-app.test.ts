@@ -15,7 +15,7 @@ describe('buildReferenceApp', () => {
     const stack = buildReferenceApp(app({ env }), { target: OFFLINE });
     expect(stack.stackName).toBe(stackName(env));
     expect(stack.terminationProtection).toBe(env === 'prod');
-    expect(stack.tags.tagValues()).toEqual({ project: 's3www-eks', environment: env });
+    expect(stack.tags.tagValues()).toEqual({ 'project': 's3www-eks', 'environment': env, 'cost-center': 'web-platform' });
   });
 
   test('rejects an unknown environment naming the known ones', () => {
