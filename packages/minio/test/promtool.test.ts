@@ -1,7 +1,7 @@
-import { spawnSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { promtoolIn } from '../../../tools/testing/promtool';
 import { MetricsAuth } from '../src';
 import { dashboardsOf, deployMinio, Json, only } from './helpers';
 
@@ -10,7 +10,6 @@ import { dashboardsOf, deployMinio, Json, only } from './helpers';
  * (PromQL and annotation templates), `promtool test rules` feeds synthetic series through the
  * rules and compares the alerts that fire, labels and rendered annotations included.
  */
-const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
 const RUNBOOK = 'https://github.com/s3www-eks/s3www-eks/blob/main/docs/operations.md';
 
 const { minio, objects } = deployMinio({
@@ -20,13 +19,7 @@ const { minio, objects } = deployMinio({
 const jobName = minio.bucketJob!.name;
 let dir: string;
 
-function promtool(...args: string[]): string {
-  const result = spawnSync(PROMTOOL, args, { cwd: dir, encoding: 'utf8' });
-  if (result.error) throw new Error(`${PROMTOOL} could not run (${result.error.message}): install it, e.g. apt-get install prometheus`);
-  const output = `${result.stdout}${result.stderr}`;
-  if (result.status !== 0) throw new Error(`promtool ${args.join(' ')} failed:\n${output}`);
-  return output;
-}
+const promtool = (...args: string[]) => promtoolIn(dir, ...args);
 
 /** Series as Prometheus would store them from a ServiceMonitor that scrapes `pods` pods. */
 function scraped(metric: string, values: string, pods = 2, labels = ''): Json[] {

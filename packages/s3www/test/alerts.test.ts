@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { runPromtool } from './support/promtool';
 import { Obj, synth } from './support/synth';
+import { runPromtool } from '../../../tools/testing/promtool';
 
 /**
  * The alerts run in Prometheus' own rule engine: `promtool check rules` validates the rule file

@@ -1,5 +1,5 @@
-import { runPromtool } from './support/promtool';
 import { Obj, synth } from './support/synth';
+import { runPromtool } from '../../../tools/testing/promtool';
 
 const everything = synth({
   seed: { sources: [{ url: 'https://downloads.example.com/site/index.html' }] },
