@@ -19,16 +19,28 @@ interface JsiiType {
   readonly properties?: JsiiProperty[];
 }
 
+function readAssembly(packageDir: string): { types?: Record<string, JsiiType> } {
+  const file = join(packageDir, '.jsii');
+  if (!existsSync(file)) {
+    throw new Error(`${file} not found: run 'npx projen compile' first`);
+  }
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** The names of the public structs (props and options interfaces) in the package's assembly. */
+export function structNames(packageDir: string): string[] {
+  return Object.values(readAssembly(packageDir).types ?? {})
+    .filter((t) => t.kind === 'interface' && t.datatype)
+    .map((t) => t.fqn.split('.').pop()!)
+    .sort();
+}
+
 /**
  * Every struct property in the package's `.jsii` assembly that lacks a summary, or that is
  * optional and lacks `@default`. Throws when the assembly is missing (compile first).
  */
 export function undocumentedProps(packageDir: string): string[] {
-  const file = join(packageDir, '.jsii');
-  if (!existsSync(file)) {
-    throw new Error(`${file} not found: run 'npx projen compile' first`);
-  }
-  const assembly = JSON.parse(readFileSync(file, 'utf8')) as { types?: Record<string, JsiiType> };
+  const assembly = readAssembly(packageDir);
   const problems: string[] = [];
   let checked = 0;
   for (const type of Object.values(assembly.types ?? {})) {
@@ -41,7 +53,7 @@ export function undocumentedProps(packageDir: string): string[] {
     }
   }
   if (checked === 0) {
-    throw new Error(`${file} has no struct properties: nothing was checked`);
+    throw new Error(`${packageDir} has no struct properties in its assembly: nothing was checked`);
   }
   return problems;
 }
