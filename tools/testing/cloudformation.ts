@@ -112,7 +112,22 @@ export function expectNagClean(app: App): void {
   }
 }
 
-/** An App writing to its own temporary folder, as {@link nagErrors} needs. */
+const nagOutdirs: string[] = [];
+
+// Jest runs each test file in a sandbox whose `process` never emits 'exit'; a file-level afterAll
+// (registered when a test file imports this module) removes the file's assembly folders instead.
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    nagOutdirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  });
+}
+
+/**
+ * An App writing to its own temporary folder, as {@link nagErrors} needs. The folder stays
+ * readable until the test file ends, then it is removed.
+ */
 export function nagApp(props: ConstructorParameters<typeof App>[0] = {}): App {
-  return new App({ ...props, outdir: mkdtempSync(join(tmpdir(), 'cdk-nag-')) });
+  const outdir = mkdtempSync(join(tmpdir(), 'cdk-nag-'));
+  nagOutdirs.push(outdir);
+  return new App({ ...props, outdir });
 }
