@@ -8,6 +8,8 @@
  */
 import { readdirSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
+import { EXTERNAL_SECRETS_SCHEMAS } from './crds/external-secrets';
+import { checkSchema } from './crds/schema';
 
 type Json = Record<string, unknown>;
 type Validator = (data: unknown) => void;
@@ -25,6 +27,13 @@ export interface SchemaProblem {
 const SCHEMA_PACKAGES = ['kubernetes-models', '@kubernetes-models/prometheus-operator'];
 
 const validators = indexValidators();
+// The External Secrets Operator objects, against the closed schemas this project ships.
+for (const [gvkName, schema] of Object.entries(EXTERNAL_SECRETS_SCHEMAS)) {
+  validators.set(gvkName, (data) => {
+    const problems = checkSchema(schema, JSON.parse(JSON.stringify(data)));
+    if (problems.length > 0) throw new Error(problems.join('; '));
+  });
+}
 
 /** Kinds that are not in the core schema (CRDs); checked by the caller, not here. */
 export function isCustomResource(obj: Json): boolean {

@@ -2,6 +2,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { clusterStack, helmReleases } from './fixtures';
+import { schemaProblems } from '../../../tools/testing/kubernetes';
 
 describe('syncSecret', () => {
   let template: Template;
@@ -95,5 +96,21 @@ describe('validation', () => {
     const { stack, cluster } = clusterStack();
     expect(() => cluster.syncSecret('X', { secret: secretOf(stack), namespace: 'web', name: 'creds', keys: {} }))
       .toThrow("'keys' must map at least one Kubernetes key to a JSON property, got {}; omit it to copy every property");
+  });
+});
+
+describe('the External Secrets schema the tests check objects against', () => {
+  test('rejects a wrong enum value and an unknown field', () => {
+    // GIVEN an ExternalSecret with a misspelt store kind and a field ESO does not have
+    const bad = {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'x' },
+      spec: { secretStoreRef: { kind: 'Store', name: 's' }, target: { name: 'x', creationPolicy: 'Owner', bogus: 1 } },
+    };
+    // WHEN / THEN
+    expect(schemaProblems([bad]).map((p) => p.message)).toEqual([
+      '/spec/secretStoreRef/kind must be one of SecretStore, ClusterSecretStore, got Store; unknown field spec.target.bogus',
+    ]);
   });
 });

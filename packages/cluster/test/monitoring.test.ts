@@ -112,7 +112,7 @@ describe('monitoring with defaults', () => {
 
   test('every Kubernetes object is schema-valid and the namespace admits node-exporter', () => {
     const objects = [...manifests(template), ...manifestWithRefs(template, 'GrafanaAdminSync')];
-    expectSchemaValid(objects, ['SecretStore', 'ExternalSecret']);
+    expectSchemaValid(objects);
     expect(objects.find((m) => m.kind === 'Namespace')!.metadata.labels).toEqual(expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'privileged' }));
   });
 
