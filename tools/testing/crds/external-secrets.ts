@@ -11,37 +11,33 @@ import { ObjectSchema } from './schema';
 const str = { type: 'string' } as const;
 const metadata = { type: 'object', additionalProperties: true } as const;
 
-const secretStore: ObjectSchema = {
+/** A Kubernetes object (apiVersion, kind, open metadata) whose spec follows `spec`. */
+function resource(spec: ObjectSchema): ObjectSchema {
+  return { type: 'object', required: ['apiVersion', 'kind', 'metadata', 'spec'], properties: { apiVersion: str, kind: str, metadata, spec } };
+}
+
+const secretStore = resource({
   type: 'object',
-  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  required: ['provider'],
   properties: {
-    apiVersion: str,
-    kind: str,
-    metadata,
-    spec: {
+    refreshInterval: { type: 'integer' },
+    provider: {
       type: 'object',
-      required: ['provider'],
       properties: {
-        refreshInterval: { type: 'integer' },
-        provider: {
+        aws: {
           type: 'object',
+          required: ['service'],
           properties: {
-            aws: {
-              type: 'object',
-              required: ['service'],
-              properties: {
-                service: { type: 'string', enum: ['SecretsManager', 'ParameterStore'] },
-                region: str,
-                role: str,
-                prefix: str,
-              },
-            },
+            service: { type: 'string', enum: ['SecretsManager', 'ParameterStore'] },
+            region: str,
+            role: str,
+            prefix: str,
           },
         },
       },
     },
   },
-};
+});
 
 const remoteRef: ObjectSchema = {
   type: 'object',
@@ -56,43 +52,34 @@ const remoteRef: ObjectSchema = {
   },
 };
 
-const externalSecret: ObjectSchema = {
+const externalSecret = resource({
   type: 'object',
-  required: ['apiVersion', 'kind', 'metadata', 'spec'],
   properties: {
-    apiVersion: str,
-    kind: str,
-    metadata,
-    spec: {
+    refreshInterval: { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' },
+    secretStoreRef: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: str, kind: { type: 'string', enum: ['SecretStore', 'ClusterSecretStore'] } },
+    },
+    target: {
       type: 'object',
       properties: {
-        refreshInterval: { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' },
-        secretStoreRef: {
-          type: 'object',
-          required: ['name'],
-          properties: { name: str, kind: { type: 'string', enum: ['SecretStore', 'ClusterSecretStore'] } },
-        },
-        target: {
-          type: 'object',
-          properties: {
-            name: str,
-            creationPolicy: { type: 'string', enum: ['Owner', 'Orphan', 'Merge', 'None'] },
-            deletionPolicy: { type: 'string', enum: ['Delete', 'Merge', 'Retain'] },
-            immutable: { type: 'boolean' },
-          },
-        },
-        data: {
-          type: 'array',
-          items: { type: 'object', required: ['secretKey', 'remoteRef'], properties: { secretKey: str, remoteRef } },
-        },
-        dataFrom: {
-          type: 'array',
-          items: { type: 'object', properties: { extract: remoteRef } },
-        },
+        name: str,
+        creationPolicy: { type: 'string', enum: ['Owner', 'Orphan', 'Merge', 'None'] },
+        deletionPolicy: { type: 'string', enum: ['Delete', 'Merge', 'Retain'] },
+        immutable: { type: 'boolean' },
       },
     },
+    data: {
+      type: 'array',
+      items: { type: 'object', required: ['secretKey', 'remoteRef'], properties: { secretKey: str, remoteRef } },
+    },
+    dataFrom: {
+      type: 'array',
+      items: { type: 'object', properties: { extract: remoteRef } },
+    },
   },
-};
+});
 
 /** `apiVersion/kind` to schema. */
 export const EXTERNAL_SECRETS_SCHEMAS: Record<string, ObjectSchema> = {
