@@ -116,8 +116,9 @@ const nagOutdirs: string[] = [];
 
 // Jest runs each test file in a sandbox whose `process` never emits 'exit'; a file-level afterAll
 // (registered when a test file imports this module) removes the file's assembly folders instead.
-if (typeof afterAll === 'function') {
-  afterAll(() => {
+const registerAfterAll = (globalThis as { afterAll?: (fn: () => void) => void }).afterAll;
+if (registerAfterAll) {
+  registerAfterAll(() => {
     nagOutdirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
   });
 }
