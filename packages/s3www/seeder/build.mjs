@@ -22,6 +22,9 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // The SDK's ES modules let esbuild drop the commands the seeder never sends: 155 KiB less code
+  // and about 7 MiB less memory than its CommonJS build.
+  mainFields: ['module', 'main'],
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',

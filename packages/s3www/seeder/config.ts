@@ -64,9 +64,10 @@ export function parseConfig(env: Env): SeederConfig {
     retryDelayMs: positiveInt(env, 'SEED_RETRY_DELAY_MS', 1000, 1, 600_000),
     idleTimeoutMs: positiveInt(env, 'SEED_IDLE_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     backendTimeoutMs: positiveInt(env, 'SEED_BACKEND_TIMEOUT_SECONDS', 300, 1, 86_400) * 1000,
-    // S3 accepts parts of 5 MiB to 5 GiB; the seeder holds (queue size + 1) parts in memory.
-    partSizeBytes: positiveInt(env, 'SEED_PART_SIZE_MIB', 5, 5, 512) * MIB,
-    queueSize: positiveInt(env, 'SEED_QUEUE_SIZE', 6, 1, 16),
+    // S3 accepts parts of 5 MiB to 5 GiB; the seeder holds (queue size + 1) parts in memory. The
+    // defaults (8 MiB, 3 in flight: 32 MiB of buffers) are the fastest measured within 128 MiB RSS.
+    partSizeBytes: positiveInt(env, 'SEED_PART_SIZE_MIB', 8, 5, 512) * MIB,
+    queueSize: positiveInt(env, 'SEED_QUEUE_SIZE', 3, 1, 16),
   };
 }
 

@@ -19,6 +19,8 @@ async function run(): Promise<void> {
     region: config.region,
     credentials: config.credentials ? 'key files' : 'AWS credential chain',
     sources: config.sources.length,
+    partSizeMiB: config.partSizeBytes / (1024 * 1024),
+    queueSize: config.queueSize,
   });
   const client = createClient(config);
   try {

@@ -1,19 +1,24 @@
 /** Counts and hashes the bytes as they go by, so they are verified without a second read. */
 import { createHash } from 'crypto';
+import { ChunkWriter } from './source';
 
 export class Measure {
   private readonly hash = createHash('sha256');
   private count = 0;
   private digest?: string;
 
-  /** Passes the chunks on, measuring each; the result is ready once the last one went by. */
-  async *through(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const chunk of chunks) {
+  /** A writer that measures each chunk before passing it on to `next`. */
+  wrap(next: ChunkWriter): ChunkWriter {
+    return (chunk) => {
       this.hash.update(chunk);
       this.count += chunk.length;
-      yield chunk;
-    }
-    this.digest = this.hash.digest('hex');
+      return next(chunk);
+    };
+  }
+
+  /** Marks the last chunk as gone by; the result is ready from now on. */
+  end(): void {
+    this.digest ??= this.hash.digest('hex');
   }
 
   /** Size and SHA-256 once every byte went through; undefined before. */

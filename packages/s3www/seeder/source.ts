@@ -1,16 +1,26 @@
 /**
  * Downloads a source over node:http(s) (fetch would load undici, which costs the process about
- * 20 MiB), following redirects. The body is read chunk by chunk on demand, and the idle timer
- * runs only while the seeder waits for the next chunk, so a slow backend (backpressure) is never
- * mistaken for a stalled source.
+ * 20 MiB), following redirects. The body is pushed chunk by chunk to a writer that may ask for a
+ * pause (backpressure); the idle timer counts only while the download is not paused, so a slow
+ * backend is never mistaken for a stalled source. Events rather than async iteration: a 1 GiB
+ * body is 16,000 chunks, and the promises and timers per chunk cost a third of the CPU of reading.
  */
 import { ClientRequest, get as httpGet, IncomingMessage } from 'http';
 import { get as httpsGet } from 'https';
 import { SeedError, sourceError } from './errors';
 
+/**
+ * Takes one chunk of the body. A returned promise pauses the download until it settles; a
+ * rejection or a throw ends the download with that error.
+ */
+export type ChunkWriter = (chunk: Buffer) => Promise<void> | undefined;
+
 export interface OpenedSource {
-  /** The body; absent when the server answered 304 Not Modified. */
-  readonly chunks?: AsyncIterable<Buffer>;
+  /**
+   * Streams the whole body to `write`, resolving after the last byte; absent when the server
+   * answered 304 Not Modified.
+   */
+  readonly pipeTo?: (write: ChunkWriter) => Promise<void>;
   readonly contentType?: string;
   /** The Content-Length the server announced, if any. */
   readonly contentLength?: number;
@@ -54,7 +64,7 @@ export async function openSource(url: URL, options: OpenOptions): Promise<Opened
     }
     const length = response.headers['content-length'];
     return {
-      chunks: readBody(request, response, options.idleTimeoutMs),
+      pipeTo: (write) => pumpBody(request, response, options.idleTimeoutMs, write),
       contentType: response.headers['content-type'],
       contentLength: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
       etag: response.headers.etag,
@@ -83,31 +93,64 @@ function requestOnce(url: URL, options: OpenOptions): Promise<{ request: ClientR
   });
 }
 
-/** The body's chunks; each wait for the next one is bounded by the idle timeout. */
-async function* readBody(request: ClientRequest, response: IncomingMessage, idleTimeoutMs: number): AsyncGenerator<Buffer> {
-  const chunks = response[Symbol.asyncIterator]();
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = () => new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(idleError(idleTimeoutMs)), idleTimeoutMs);
-  });
-  try {
-    for (;;) {
-      let next: IteratorResult<Buffer>;
+/**
+ * Pushes the body into `write`. The idle timer runs only while the download is not paused, and
+ * errors the writer raises pass through unchanged: only the download's own are source errors.
+ */
+function pumpBody(request: ClientRequest, response: IncomingMessage, idleTimeoutMs: number, write: ChunkWriter): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let pending: Promise<void> | undefined;
+    let lastData = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // Ends the download early on any failure (a stall, a mismatch, a failed upload); a no-op after the end.
+      request.destroy();
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const downloadFailed = (err: unknown) => settle(err instanceof SeedError ? err : sourceError(`download failed: ${networkCause(err)}`, true));
+    const truncated = () => downloadFailed(sourceError('download failed: the connection closed before the whole body arrived', true));
+    // One timer, re-armed when it fires early: cheaper than a timer per chunk.
+    const watch = (delayMs: number) => {
+      timer = setTimeout(() => {
+        const idleMs = Date.now() - lastData;
+        if (pending) watch(idleTimeoutMs);
+        else if (idleMs >= idleTimeoutMs) downloadFailed(idleError(idleTimeoutMs));
+        else watch(idleTimeoutMs - idleMs);
+      }, delayMs);
+    };
+    response.on('data', (chunk: Buffer) => {
+      lastData = Date.now();
+      let wait: Promise<void> | undefined;
       try {
-        next = await Promise.race([chunks.next(), stalled()]);
+        wait = write(chunk);
       } catch (err) {
-        throw err instanceof SeedError ? err : sourceError(`download failed: ${networkCause(err)}`, true);
-      } finally {
-        clearTimeout(timer);
+        settle(err);
+        return;
       }
-      if (next.done) break;
-      yield next.value;
-    }
-    if (!response.complete) throw sourceError('download failed: the connection closed before the whole body arrived', true);
-  } finally {
-    // Ends the download early on any failure (a stall, a mismatch, a failed upload); a no-op after the end.
-    request.destroy();
-  }
+      if (!wait) return;
+      response.pause();
+      pending = wait.then(() => {
+        pending = undefined;
+        lastData = Date.now();
+        response.resume();
+      }, settle);
+    });
+    response.once('end', () => {
+      if (!response.complete) truncated();
+      else if (pending) pending.then(() => settle(), settle);
+      else settle();
+    });
+    response.once('error', downloadFailed);
+    response.once('close', () => {
+      if (!response.complete) truncated();
+    });
+    watch(idleTimeoutMs);
+  });
 }
 
 /** The socket error's message and code, on one line. */

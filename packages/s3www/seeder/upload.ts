@@ -11,7 +11,7 @@ import { contentTypeFor } from './content-type';
 import { sourceError } from './errors';
 import { Measure } from './measure';
 import { uploadStream } from './multipart';
-import { openSource, OpenedSource } from './source';
+import { ChunkWriter, openSource, OpenedSource } from './source';
 
 /** User metadata the seeder keeps on each object to recognise it on the next run. */
 const META_SHA256 = 'seed-sha256';
@@ -33,7 +33,7 @@ export async function seedSource(client: S3Client, config: SeederConfig, source:
   // Without a declared checksum the source server is asked whether its copy changed since the last run.
   const etag = !source.sha256 && metadata[META_SOURCE] === sourceId ? metadata[META_ETAG] : undefined;
   const opened = await openSource(source.url, { idleTimeoutMs: config.idleTimeoutMs, ifNoneMatch: etag });
-  if (!opened.chunks) return { action: 'skipped', reason: 'source not modified since the stored copy (ETag)' };
+  if (!opened.pipeTo) return { action: 'skipped', reason: 'source not modified since the stored copy (ETag)' };
   const contentType = contentTypeFor(source.key, source.contentType, opened.contentType);
   const result = await upload(client, config, source, opened, contentType, {
     [META_SOURCE]: sourceId,
@@ -50,7 +50,8 @@ async function upload(
   const verify = () => verifyBytes(source, opened, measure);
   try {
     const params = { Bucket: config.bucket, Key: source.key, ContentType: contentType, Metadata: metadata };
-    await uploadStream(client, params, measure.through(opened.chunks!), {
+    const body = (write: ChunkWriter) => opened.pipeTo!(measure.wrap(write)).then(() => measure.end());
+    await uploadStream(client, params, body, {
       partSize: partSizeFor(config.partSizeBytes, opened.contentLength),
       queueSize: config.queueSize,
       beforeVisible: verify,

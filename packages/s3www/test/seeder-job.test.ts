@@ -42,7 +42,7 @@ describe('the seeder Job', () => {
   test('runs it with the pinned official Node.js image as UID 1000', () => {
     expect(container.image).toBe('node:22.23.3-alpine');
     expect(S3www.DEFAULT_SEEDER_IMAGE).toBe('node:22.23.3-alpine');
-    expect(container.command).toEqual(['node', '--max-semi-space-size=1', '--lite-mode', '/seeder/index.js']);
+    expect(container.command).toEqual(['node', '--max-semi-space-size=1', '--expose-gc', '--single-threaded-gc', '/seeder/index.js']);
     expect(podSpec(job).securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true });
     expect(container.securityContext).toMatchObject({ runAsUser: 1000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } });
