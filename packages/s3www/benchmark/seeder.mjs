@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // Benchmark of the content seeder (not a test): seeds a generated 1 GiB source from a loopback
 // HTTP server into moto_server, measuring the seeder's peak RSS (VmHWM) and throughput, then
-// uploads the same bytes with `aws s3 cp` to the same moto_server, and prints the ratio. Each round
-// runs the seeder as the Job does, aws s3 cp, then the seeder under plain `node`; medians are reported.
+// uploads the same bytes with `aws s3 cp` to the same moto_server, and prints the ratio. One untimed
+// run of each warms moto up (its first upload after a start is 10-20% slower); then each round runs
+// the seeder as the Job does, `aws s3 cp` of a file and `curl | aws s3 cp -`, in an order that
+// rotates from round to round; medians are reported.
 //
-//   [SEED_QUEUE_SIZE=4 SEED_PART_SIZE_MIB=5] node benchmark/seeder.mjs [--size-mib 1024] [--rounds 1] [--json]
+//   [SEED_QUEUE_SIZE=n SEED_PART_SIZE_MIB=n BENCH_NODE_FLAGS=...] node benchmark/seeder.mjs [--size-mib 1024] [--rounds 1] [--json]
 //
-// Needs moto_server and awscli (v1) on PATH and a built bundle (npx projen compile).
+// Needs moto_server and awscli (v1) on PATH and a built package (npx projen compile).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,9 +21,10 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// The Job runs `node --max-semi-space-size=1 --lite-mode /seeder/index.js` (SEEDER_NODE_FLAGS in
-// src/seeder-job.ts). Measured both ways; BENCH_NODE_FLAGS replaces the flags to compare others.
-const JOB_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=1 --lite-mode').split(' ').filter(Boolean);
+// The seeder runs with the Node.js flags of the Job (SEEDER_NODE_FLAGS in src/seeder-job.ts);
+// BENCH_NODE_FLAGS replaces them to compare others.
+const JOB_NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean)
+  ?? createRequire(import.meta.url)('../lib/seeder-job.js').SEEDER_NODE_FLAGS;
 const SEEDER = join(here, '..', 'assets', 'seeder', 'index.js');
 const MIB = 1024 * 1024;
 
@@ -102,7 +106,14 @@ async function startSource(size) {
   return { server, url: `http://127.0.0.1:${server.address().port}/bench.bin` };
 }
 
+/** The part size and queue size the seeder used, from its first log line. */
+function multipartSettings(stdout) {
+  const starting = JSON.parse(stdout.split('\n').find((line) => line.includes('"msg":"seeder starting"')));
+  return { seederPartSizeMiB: starting.partSizeMiB, seederQueueSize: starting.queueSize };
+}
+
 /** Runs a command, sampling its peak resident set (VmHWM) from /proc until it exits. */
+
 async function measure(command, commandArgs, env) {
   const started = process.hrtime.bigint();
   const child = spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -171,17 +182,18 @@ async function main() {
       await measure('aws', ['--endpoint-url', moto.endpoint, 's3', 'mb', 's3://bench'], baseEnv);
       return measure('sh', ['-c', `curl -sSf ${source.url} | aws --endpoint-url ${moto.endpoint} s3 cp --only-show-errors --expected-size ${SIZE} - s3://bench/bench.bin`], baseEnv);
     };
+    await seed(JOB_NODE_FLAGS);
+    await copy();
     for (let round = 1; round <= ROUNDS; round++) {
-      const runs = [['seeder', () => seed(JOB_NODE_FLAGS)], ['aws', copy], ['plain', () => seed([])], ['piped', pipe]];
+      const runs = [['seeder', () => seed(JOB_NODE_FLAGS)], ['aws', copy], ['piped', pipe]];
       const shift = (round - 1) % runs.length;
       const results = {};
       for (const [name, run] of [...runs.slice(shift), ...runs.slice(0, shift)]) results[name] = await run();
-      const { seeder, aws, plain, piped } = results;
-      rounds.push({ round, seeder, aws, plain, piped });
+      const { seeder, aws, piped } = results;
+      rounds.push({ round, seeder, aws, piped });
       if (!JSON_OUTPUT) {
         console.log(`round ${round}: seeder ${seeder.seconds.toFixed(1)} s, peak RSS ${seeder.peakMib.toFixed(1)} MiB; `
           + `aws s3 cp ${aws.seconds.toFixed(1)} s, peak RSS ${aws.peakMib.toFixed(1)} MiB; `
-          + `seeder without node flags ${plain.seconds.toFixed(1)} s, peak RSS ${plain.peakMib.toFixed(1)} MiB; `
           + `curl | aws s3 cp - ${piped.seconds.toFixed(1)} s`);
       }
     }
@@ -204,11 +216,11 @@ async function main() {
     seederPeakRssMiB: Math.round(Math.max(...rounds.map((r) => r.seeder.peakMib)) * 10) / 10,
     seederMiBps: Math.round((mib / seederSeconds) * 10) / 10,
     seederNodeFlags: JOB_NODE_FLAGS.join(' '),
-    plainSeederPeakRssMiB: Math.round(Math.max(...rounds.map((r) => r.plain.peakMib)) * 10) / 10,
-    plainSeederMiBps: Math.round((mib / median(rounds.map((r) => r.plain.seconds))) * 10) / 10,
+    ...multipartSettings(rounds[0].seeder.stdout),
     awsPeakRssMiB: Math.round(Math.max(...rounds.map((r) => r.aws.peakMib)) * 10) / 10,
     awsMiBps: Math.round((mib / awsSeconds) * 10) / 10,
     throughputRatio: Math.round((awsSeconds / seederSeconds) * 100) / 100,
+    roundRatios: rounds.map((r) => Math.round((r.aws.seconds / r.seeder.seconds) * 100) / 100),
     pipedAwsMiBps: Math.round((mib / median(rounds.map((r) => r.piped.seconds))) * 10) / 10,
     pipedThroughputRatio: Math.round((median(rounds.map((r) => r.piped.seconds)) / seederSeconds) * 100) / 100,
   };
@@ -216,10 +228,9 @@ async function main() {
   if (JSON_OUTPUT) {
     console.log(JSON.stringify({ ...result, goals }));
   } else {
-    console.log(`seeder (node ${result.seederNodeFlags}, as the Job runs it): ${result.seederMiBps} MiB/s, peak RSS ${result.seederPeakRssMiB} MiB (goal <= 128: ${goals.peakRss ? 'met' : 'MISSED'})`);
-    console.log(`seeder (plain node): ${result.plainSeederMiBps} MiB/s, peak RSS ${result.plainSeederPeakRssMiB} MiB`);
+    console.log(`seeder (node ${result.seederNodeFlags}, parts of ${result.seederPartSizeMiB} MiB, ${result.seederQueueSize} in flight): ${result.seederMiBps} MiB/s, peak RSS ${result.seederPeakRssMiB} MiB (goal <= 128: ${goals.peakRss ? 'met' : 'MISSED'})`);
     console.log(`aws s3 cp:  ${result.awsMiBps} MiB/s, peak RSS ${result.awsPeakRssMiB} MiB`);
-    console.log(`ratio seeder/aws throughput: ${result.throughputRatio} (goal >= 1.0: ${goals.ratio ? 'met' : 'MISSED'})`);
+    console.log(`ratio seeder/aws throughput: ${result.throughputRatio} of medians (goal >= 1.0: ${goals.ratio ? 'met' : 'MISSED'}); per round ${result.roundRatios.join(', ')}`);
     console.log(`curl | aws s3 cp - (download and upload, like the seeder): ${result.pipedAwsMiBps} MiB/s; ratio seeder/piped ${result.pipedThroughputRatio}`);
   }
 }
