@@ -43,6 +43,9 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
   let partNumber = 0;
   let current: Buffer | undefined;
   let filled = 0;
+  // A part that waits for room when the body fails must not start after the cleanup began.
+  let waiting: Promise<void> | undefined;
+  let stopped = false;
 
   const startPart = (buffer: Buffer, length: number) => {
     const number = ++partNumber;
@@ -72,12 +75,18 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
       startPart(buffer, length);
       return undefined;
     }
-    return (async () => {
-      while (inFlight.size >= options.queueSize) await Promise.race(inFlight);
+    const mayStart = () => {
       if (failure) throw failure;
+      if (stopped) throw new Error('the upload was stopped');
+    };
+    waiting = (async () => {
+      while (inFlight.size >= options.queueSize) await Promise.race(inFlight);
+      mayStart();
       uploadId ??= (await client.send(new CreateMultipartUploadCommand({ ...params, ChecksumAlgorithm: 'CRC32' }))).UploadId;
+      mayStart();
       startPart(buffer, length);
     })();
+    return waiting;
   };
 
   /** Copies a chunk into the part being filled, sending each part as it fills up. */
@@ -120,6 +129,8 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
       Bucket: params.Bucket, Key: params.Key, UploadId: uploadId, MultipartUpload: { Parts: parts },
     }));
   } catch (err) {
+    stopped = true;
+    await waiting?.catch(() => undefined);
     await Promise.allSettled(inFlight);
     if (uploadId) await abort(client, params, uploadId);
     throw err;

@@ -107,7 +107,7 @@ function pumpBody(request: ClientRequest, response: IncomingMessage, idleTimeout
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      // Ends the download early on any failure (a stall, a mismatch, a failed upload); a no-op after the end.
+      // Ends the download early on any failure (a stall, a failed upload); a no-op after the end.
       request.destroy();
       if (err === undefined) resolve();
       else reject(err);

@@ -3,14 +3,13 @@
  * moto_server on loopback, with a local HTTP server as the source.
  */
 import { mkdtempSync, writeFileSync } from 'fs';
-import { createServer, request } from 'http';
-import { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import {
   GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client,
 } from '@aws-sdk/client-s3';
 import { runSeeder, SeederRun, startSeeder } from './support/run-seeder';
+import { isPartUpload, startSlowBackend } from './support/slow-backend';
 import { sha256, SourceServer, streamBytes } from './support/source-server';
 import { freePort, MotoServer, startMoto } from '../../../tools/testing/moto';
 
@@ -210,23 +209,13 @@ describe('faults', () => {
 
   test('a slow backend is not mistaken for a stalled source', async () => {
     // GIVEN a proxy to moto that holds every part upload for 1.5 s, longer than the 1 s idle timeout
-    const proxy = createServer((req, res) => {
-      const upstream = request(`${moto.endpoint}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
-        const delay = req.method === 'PUT' && req.url?.includes('partNumber=') ? 1500 : 0;
-        setTimeout(() => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        }, delay);
-      });
-      req.pipe(upstream);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const backend = await startSlowBackend(moto.endpoint, 1500);
     const bytes = Buffer.alloc(12 * 1024 * 1024, 'b');
     const url = source.file('/slow-backend.bin', bytes);
     try {
       // WHEN one part at a time goes to the slow backend
       const run = await runSeeder({
-        S3_ENDPOINT: `http://localhost:${(proxy.address() as AddressInfo).port}`,
+        S3_ENDPOINT: backend.endpoint,
         S3_BUCKET: 'slow-backend',
         SEED_SOURCES: JSON.stringify([{ url, sha256: sha256(bytes) }]),
         SEED_IDLE_TIMEOUT_SECONDS: '1',
@@ -237,9 +226,9 @@ describe('faults', () => {
       // THEN the download waited without tripping the idle timeout
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
       expect(run.logs.find((l) => l.msg === 'uploaded')).toMatchObject({ bytes: bytes.length, sha256: sha256(bytes) });
+      expect(backend.requests.filter(isPartUpload)).toHaveLength(3);
     } finally {
-      proxy.closeAllConnections();
-      await new Promise((resolve) => proxy.close(resolve));
+      await backend.close();
     }
   });
 
