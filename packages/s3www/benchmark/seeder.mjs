@@ -113,7 +113,6 @@ function multipartSettings(stdout) {
 }
 
 /** Runs a command, sampling its peak resident set (VmHWM) from /proc until it exits. */
-
 async function measure(command, commandArgs, env) {
   const started = process.hrtime.bigint();
   const child = spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -68,6 +68,11 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
     inFlight.add(upload);
   };
 
+  const mayStart = () => {
+    if (failure) throw failure;
+    if (stopped) throw new Error('the upload was stopped');
+  };
+
   /** Starts the part at once when there is room; otherwise returns the wait for room (backpressure). */
   const sendPart = (buffer: Buffer, length: number): Promise<void> | undefined => {
     if (failure) throw failure;
@@ -75,10 +80,6 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
       startPart(buffer, length);
       return undefined;
     }
-    const mayStart = () => {
-      if (failure) throw failure;
-      if (stopped) throw new Error('the upload was stopped');
-    };
     waiting = (async () => {
       while (inFlight.size >= options.queueSize) await Promise.race(inFlight);
       mayStart();
@@ -114,7 +115,7 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
 
   try {
     await body(write);
-    if (partNumber === 0 && uploadId === undefined) {
+    if (partNumber === 0) {
       // Smaller than one part: a single PutObject, which is atomic by itself.
       options.beforeVisible();
       await client.send(new PutObjectCommand({ ...params, Body: (current ?? Buffer.alloc(0)).subarray(0, filled), ContentLength: filled }));
