@@ -1,5 +1,5 @@
 import { awscdk, javascript, JsonFile, Task, typescript } from 'projen';
-import { awsCdkLibrary, cdk8sLibrary } from './projenrc/libraries';
+import { awsCdkLibrary, cdk8sLibrary, JEST_SCRATCH } from './projenrc/libraries';
 import { addReleaseWorkflow, TEST_TOOLS } from './projenrc/release-workflow';
 import { VERSIONS } from './projenrc/versions';
 import { WorkspaceInstall } from './projenrc/workspace';
@@ -133,7 +133,7 @@ const reference = new awscdk.AwsCdkTypeScriptApp({
     passWithNoTests: false,
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     // Each environment is synthesized once per test file, in a beforeAll, and checked many times.
-    jestConfig: { testTimeout: 300_000 },
+    jestConfig: { testTimeout: 300_000, ...JEST_SCRATCH },
   },
   deps: [
     ...libraries.map((lib) => `${lib.package.packageName}@*`),

@@ -14,6 +14,17 @@ export interface LibraryOptions {
   readonly coverage?: number;
 }
 
+/**
+ * Temporary files of a test run stay in one folder that jest removes at the end, and CDK apps in
+ * tests share one cloud assembly folder per test file (tools/jest). Without this every run left
+ * gigabytes of staged Lambda layers in /tmp.
+ */
+export const JEST_SCRATCH = {
+  globalSetup: '<rootDir>/../../tools/jest/run-scratch-setup.js',
+  globalTeardown: '<rootDir>/../../tools/jest/run-scratch-teardown.js',
+  setupFilesAfterEnv: ['<rootDir>/../../tools/jest/cdk-outdir.js'],
+};
+
 const REPOSITORY = 'https://github.com/s3www-eks/s3www-eks.git';
 
 /** Options every jsii library shares: toolchain, jsii targets, release and build steps. */
@@ -73,6 +84,7 @@ function sharedOptions(root: typescript.TypeScriptProject, options: LibraryOptio
       jestConfig: {
         coverageThreshold: { statements: coverage, lines: coverage, functions: coverage, branches: coverage - 10 },
         testTimeout: 120_000,
+        ...JEST_SCRATCH,
       },
     },
     gitignore: ['.jsii.tabl.json', '*.tabl.json'],

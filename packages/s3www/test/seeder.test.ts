@@ -2,7 +2,7 @@
  * The content seeder as shipped (assets/seeder/index.js), run as a child process against the real
  * moto_server on loopback, with a local HTTP server as the source.
  */
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import {
@@ -67,6 +67,7 @@ describe('happy path', () => {
   const data = Buffer.alloc(7 * 1024 * 1024, 'x');
   let first: SeederRun;
   let urls: { page: string; data: string; css: string };
+  let keyFiles: string;
 
   beforeAll(async () => {
     urls = {
@@ -75,21 +76,22 @@ describe('happy path', () => {
       // octet-stream from the server is generic: the extension decides.
       css: source.file('/style.css', 'body{}', 'application/octet-stream'),
     };
-    const dir = mkdtempSync(join(tmpdir(), 'seeder-keys-'));
-    writeFileSync(join(dir, 'access'), 'seeder-test\n');
-    writeFileSync(join(dir, 'secret'), 'file-secret-value-9f3a\n');
+    keyFiles = mkdtempSync(join(tmpdir(), 'seeder-keys-'));
+    writeFileSync(join(keyFiles, 'access'), 'seeder-test\n');
+    writeFileSync(join(keyFiles, 'secret'), 'file-secret-value-9f3a\n');
     // The key files win over the AWS variables; moto accepts any key, so the secret is only checked for leaks.
     first = await seed('happy', [
       { url: urls.page },
       { url: urls.data, key: 'blobs/data.bin', sha256: sha256(data), contentType: 'application/x-test' },
       { url: urls.css },
     ], {
-      S3_ACCESS_KEY_FILE: join(dir, 'access'),
-      S3_SECRET_KEY_FILE: join(dir, 'secret'),
+      S3_ACCESS_KEY_FILE: join(keyFiles, 'access'),
+      S3_SECRET_KEY_FILE: join(keyFiles, 'secret'),
       AWS_SECRET_ACCESS_KEY: 'env-secret-value-1c7e',
       SEED_PART_SIZE_MIB: '5',
     });
   });
+  afterAll(() => rmSync(keyFiles, { recursive: true, force: true }));
 
   test('exits 0 with nothing on stderr and JSON lines on stdout', () => {
     expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
