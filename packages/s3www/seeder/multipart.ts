@@ -75,7 +75,7 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
 
   /** Starts the part at once when there is room; otherwise returns the wait for room (backpressure). */
   const sendPart = (buffer: Buffer, length: number): Promise<void> | undefined => {
-    if (failure) throw failure;
+    mayStart();
     if (uploadId !== undefined && inFlight.size < options.queueSize) {
       startPart(buffer, length);
       return undefined;
