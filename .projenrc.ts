@@ -1,5 +1,5 @@
 import { awscdk, javascript, JsonFile, Task, typescript } from 'projen';
-import { awsCdkLibrary, cdk8sLibrary, JEST_SCRATCH } from './projenrc/libraries';
+import { awsCdkLibrary, cdk8sLibrary, JEST_SCRATCH, RECORD_COMPILE } from './projenrc/libraries';
 import { addReleaseWorkflow, TEST_TOOLS } from './projenrc/release-workflow';
 import { VERSIONS } from './projenrc/versions';
 import { WorkspaceInstall } from './projenrc/workspace';
@@ -150,22 +150,38 @@ reference.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
 reference.testTask.env('CDK_VALIDATION', 'false');
 // The main job: every environment synthesized offline into cdk.out/<env>, plain manifests into
 // dist/manifests/<env>, and a summary. The root's `main` task runs it (`npx projen main` at the root).
-reference.addTask('main', {
-  description: 'Synthesize dev, staging and prod offline: cdk.out/<env>, dist/manifests/<env>, and a summary',
-  exec: 'ts-node -P tsconfig.json --prefer-ts-exts src/main-job.ts',
-  receiveArgs: true,
-});
-reference.addTask('benchmark', {
-  description: 'prod synth time, memory and template figures against plain aws-eks-v2 (not a test)',
-  exec: 'ts-node -P benchmark/tsconfig.json benchmark/run.ts',
-  receiveArgs: true,
-});
+// The app is compiled like the libraries, so the main job runs JavaScript and type-checks nothing
+// at run time; the record lets the main job skip the compile while nothing changed.
+reference.compileTask.exec('tsc -p tsconfig.json');
+reference.compileTask.exec(RECORD_COMPILE);
 reference.eslint?.addLintPattern('benchmark');
 reference.eslint?.allowDevDeps('benchmark/**');
 
 for (const member of [...libraries, reference]) {
   workspace.addMember(member);
 }
+
+// What a fresh clone runs right after `npm ci` (the README's quick start) compiles first, and only
+// what changed since the last compile: the workspace links resolve to each library's lib/ and to
+// the seeder bundle, which exist only once compiled.
+const compileChanged = (targets: javascript.NodeProject[]) =>
+  `node ../../tools/compile-if-changed.js ${targets.map((t) => workspace.dirOf(t)).join(' ')}`;
+reference.addTask('main', {
+  description: 'Synthesize dev, staging and prod offline: cdk.out/<env>, dist/manifests/<env>, and a summary',
+  steps: [{ exec: compileChanged([...libraries, reference]) }, { exec: 'node lib/main-job.js', receiveArgs: true }],
+});
+reference.addTask('benchmark', {
+  description: 'prod synth time, memory and template figures against plain aws-eks-v2 (not a test)',
+  steps: [
+    { exec: compileChanged(libraries) },
+    { exec: 'ts-node -P benchmark/tsconfig.json benchmark/run.ts', receiveArgs: true },
+  ],
+});
+s3www.tasks.tryFind('benchmark')!.prependExec(compileChanged([s3www]));
+// `cdk synth|deploy` in apps/reference (the deploy steps of its README) compile the same way first,
+// then run the compiled app.
+reference.cdkConfig.json.addOverride('build', compileChanged([...libraries, reference]));
+reference.cdkConfig.json.addOverride('app', 'node lib/main.js');
 addReleaseWorkflow(root, libraries.map((lib) => ({ dir: workspace.dirOf(lib), name: lib.package.packageName })));
 
 // The root's build runs each phase across the members in dependency order (libraries, then the
@@ -192,7 +208,7 @@ runInMembers(root.packageTask, ['package'], libraries);
 // The main job: synthesize the reference system offline (CloudFormation and plain manifests).
 root.addTask('main', {
   description: 'Synthesize the reference app for every environment, offline, and print a summary',
-  steps: [{ exec: 'npx projen main', cwd: workspace.dirOf(reference) }],
+  steps: [{ exec: 'npx projen main', cwd: workspace.dirOf(reference), receiveArgs: true }],
 });
 
 root.synth();

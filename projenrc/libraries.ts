@@ -25,6 +25,12 @@ export const JEST_SCRATCH = {
   setupFilesAfterEnv: ['<rootDir>/../../tools/jest/cdk-outdir.js'],
 };
 
+/**
+ * The last step of every package's compile: records its sources and outputs, so that
+ * tools/compile-if-changed.js skips the package until either changes.
+ */
+export const RECORD_COMPILE = 'node ../../tools/compile-if-changed.js --record';
+
 const REPOSITORY = 'https://github.com/s3www-eks/s3www-eks.git';
 
 /** Options every jsii library shares: toolchain, jsii targets, release and build steps. */
@@ -119,6 +125,8 @@ function finishLibrary(project: cdk.JsiiProject): void {
   // cfn-lint runs on every template the tests synthesize; CDK's own CloudFormation validation
   // plugin would repeat that check at seconds and ~350 MB per synth.
   project.testTask.env('CDK_VALIDATION', 'false');
+  // The main job and the benchmarks compile only what changed since this record (tools/compile-if-changed.js).
+  project.compileTask.exec(RECORD_COMPILE);
   // jsii-docgen only looks for dependency assemblies beside the package; ours are hoisted to the root.
   project.tasks.tryFind('docgen')?.reset('node ../../tools/docgen.js');
   // README and @example snippets must compile in every jsii language.

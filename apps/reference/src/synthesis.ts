@@ -42,7 +42,10 @@ export interface EnvironmentApp {
 export function environmentApp(environment: string, folders: OutputFolders): EnvironmentApp {
   rmSync(folders.cdkOut, { recursive: true, force: true });
   rmSync(folders.manifests, { recursive: true, force: true });
-  const app = new App({ outdir: folders.cdkOut, context: { ...committedContext(), env: environment } });
+  // CDK's built-in CloudFormation validation is off here: it costs about 1 s and 100 MB per
+  // environment, and the tests run the real cfn-lint on every template this function writes.
+  // `cdk synth` and `cdk deploy` (src/main.ts) keep CDK's default and validate.
+  const app = new App({ outdir: folders.cdkOut, context: { ...committedContext(), env: environment }, builtinCloudFormationValidation: false });
   const stack = buildReferenceApp(app, { target: OFFLINE_TARGET, manifestsOutdir: folders.manifests });
   return { app, stack };
 }
