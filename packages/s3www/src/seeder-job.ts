@@ -1,6 +1,9 @@
 /**
- * The seeder: a Job that runs the bundled program (assets/seeder/index.js, mounted from a
- * ConfigMap) in a stock Node.js image, so there is no image of our own to build or publish.
+ * The seeder: a Job that runs the bundled program in a stock Node.js image, so there is no image
+ * of our own to build or publish. The program (assets/seeder/index.js, 436 KiB) travels
+ * brotli-compressed in parts of at most 48 KiB, one per ConfigMap, beside a small loader
+ * (assets/seeder/load.js) that joins, checks and runs it: kubectl's `create --save-config` and
+ * `apply` copy each whole object into an annotation that the API server caps at 256 KiB.
  */
 import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
@@ -14,6 +17,7 @@ import { dnsEgressRule, egressRule } from './network-policy';
 import { resolveResources } from './resources';
 import { containerSecurityContext, CREDENTIALS_DIR, credentialsVolume, podSecurityContext, SEEDER_USER } from './security';
 import { CONTENT_TYPE_PATTERN, keyFromUrl, keyProblem, SeedSource, SHA256_PATTERN } from './seed-source';
+import { LOADER_FILE, PROGRAM_PART_PREFIX } from './seeder-files';
 import { checkHttpUrl, checkImage, checkInteger, fail } from './validation';
 
 /** The content seeder: a Job that downloads files into the bucket. */
@@ -74,8 +78,13 @@ export const SEEDER_IMAGE = 'node:22.23.3-alpine';
  */
 export const SEEDER_NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc', '--single-threaded-gc'];
 
-const BUNDLE = join(__dirname, '..', 'assets', 'seeder', 'index.js');
+const ASSETS = join(__dirname, '..', 'assets', 'seeder');
 const MOUNT = '/seeder';
+/**
+ * Compressed program bytes per ConfigMap. Base64 makes 64 KiB of them, and kubectl's
+ * last-applied copy doubles that: each object stays near 130 KiB, well under 256 KiB.
+ */
+const PART_BYTES = 48 * 1024;
 
 /** Settings the seeder Job takes from the S3www construct. */
 export interface SeederContext {
@@ -109,10 +118,16 @@ export class SeederJob extends Construct {
       name, namespace: context.namespace, labels: context.labels, ...extra,
     });
 
-    if (!existsSync(BUNDLE)) throw new Error(`the seeder bundle ${BUNDLE} is missing: build the package first (npx projen compile)`);
-    const bundle = readFileSync(BUNDLE, 'utf8');
-    const configMapName = `${context.name}-seeder`;
-    new k8s.KubeConfigMap(this, 'Program', { metadata: metadata(configMapName), data: { 'index.js': bundle } });
+    const { loader, parts } = readProgram();
+    const configMapNames = parts.map((part, i) => {
+      const configMapName = `${context.name}-seeder-${i}`;
+      new k8s.KubeConfigMap(this, `Program${i}`, {
+        metadata: metadata(configMapName),
+        data: i === 0 ? { [LOADER_FILE]: loader } : undefined,
+        binaryData: { [`${PROGRAM_PART_PREFIX}${i}`]: part.toString('base64') },
+      });
+      return configMapName;
+    });
 
     this.serviceAccountName = `${context.name}-seeder`;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -131,7 +146,7 @@ export class SeederJob extends Construct {
       ] : []),
     ];
     // A Job's pod template is immutable: a new name per configuration (and per seeder version) runs the seeder again.
-    const hash = createHash('sha256').update(JSON.stringify({ env, image, bundle, resources, backoffLimit, deadline })).digest('hex').slice(0, 10);
+    const hash = createHash('sha256').update(JSON.stringify({ env, image, loader, resources, backoffLimit, deadline })).digest('hex').slice(0, 10);
     this.jobName = `${context.name}-seed-${hash}`;
 
     new k8s.KubeJob(this, 'Job', {
@@ -153,7 +168,7 @@ export class SeederJob extends Construct {
             containers: [{
               name: 'seeder',
               image,
-              command: ['node', ...SEEDER_NODE_FLAGS, `${MOUNT}/index.js`],
+              command: ['node', ...SEEDER_NODE_FLAGS, `${MOUNT}/${LOADER_FILE}`],
               env,
               resources,
               securityContext: containerSecurityContext(SEEDER_USER),
@@ -163,7 +178,7 @@ export class SeederJob extends Construct {
               ],
             }],
             volumes: [
-              { name: 'program', configMap: { name: configMapName, defaultMode: 0o444 } },
+              { name: 'program', projected: { defaultMode: 0o444, sources: configMapNames.map((name) => ({ configMap: { name } })) } },
               ...(backend.credentials ? [credentialsVolume(backend.credentials)] : []),
             ],
           },
@@ -186,6 +201,18 @@ export class SeederJob extends Construct {
       },
     });
   }
+}
+
+/** The loader, and the compressed program cut into parts of at most {@link PART_BYTES}. */
+function readProgram(): { loader: string; parts: Buffer[] } {
+  const loaderFile = join(ASSETS, LOADER_FILE);
+  if (!existsSync(loaderFile)) throw new Error(`the seeder bundle in ${ASSETS} is missing: build the package first (npx projen compile)`);
+  const program = readFileSync(join(ASSETS, 'program.br'));
+  const count = Math.ceil(program.length / PART_BYTES);
+  // Even parts, so that no ConfigMap is much larger than the others.
+  const size = Math.ceil(program.length / count);
+  const parts = Array.from({ length: count }, (_, i) => program.subarray(i * size, (i + 1) * size));
+  return { loader: readFileSync(loaderFile, 'utf8'), parts };
 }
 
 /** Sources checked and with their keys filled in, as the seeder reads them from SEED_SOURCES. */

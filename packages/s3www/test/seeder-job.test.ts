@@ -1,5 +1,8 @@
-import { execFileSync } from 'child_process';
-import { readFileSync } from 'fs';
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
+import { brotliDecompressSync } from 'zlib';
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-33';
 import { NetworkPeer, S3www, SeedOptions } from '../src';
@@ -12,6 +15,7 @@ const SOURCES = [
   { url: 'https://downloads.example.com/site/index.html' },
   { url: 'http://mirror.example.net:8080/data.bin?version=2', key: 'blobs/data.bin', sha256: SHA, contentType: 'application/octet-stream' },
 ];
+const PROGRAM_VOLUME = { name: 'program', projected: { defaultMode: 0o444, sources: [{ configMap: { name: 'web-seeder-0' } }, { configMap: { name: 'web-seeder-1' } }, { configMap: { name: 'web-seeder-2' } }] } };
 const SEEDER_LABELS = { 'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/component': 'seeder' };
 
 function seeded(seed: Partial<SeedOptions> = {}, props: Parameters<typeof synth>[0] = {}) {
@@ -27,22 +31,46 @@ describe('the seeder Job', () => {
   const job = result.one('Job');
   const container = podSpec(job).containers[0];
 
-  test('adds a ConfigMap, ServiceAccount, Job and NetworkPolicy of its own', () => {
-    expect(result.kinds()).toEqual(['ConfigMap', 'Deployment', 'Job', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceAccount']);
+  const configMaps = result.objects.filter((o) => o.kind === 'ConfigMap');
+
+  test('adds ConfigMaps, a ServiceAccount, a Job and a NetworkPolicy of its own', () => {
+    expect(result.kinds()).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'Deployment', 'Job', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceAccount']);
     expect(result.s3www.seederServiceAccountName).toBe('web-seeder');
   });
 
-  test('the ConfigMap carries the bundled seeder, byte for byte', () => {
-    const configMap = result.one('ConfigMap');
-    expect(configMap.metadata.name).toBe('web-seeder');
-    expect(Object.keys(configMap.data)).toEqual(['index.js']);
-    expect(configMap.data['index.js']).toBe(readFileSync(SEEDER, 'utf8'));
+  test('the ConfigMaps carry the loader and the compressed seeder in parts that add up to the bundle, byte for byte', () => {
+    expect(configMaps.map((c) => c.metadata.name)).toEqual(['web-seeder-0', 'web-seeder-1', 'web-seeder-2']);
+    expect(configMaps.map((c) => Object.keys(c.data ?? {}))).toEqual([['load.js'], [], []]);
+    expect(configMaps.map((c) => Object.keys(c.binaryData))).toEqual([['program.br.0'], ['program.br.1'], ['program.br.2']]);
+    const parts = configMaps.map((c, i) => Buffer.from(c.binaryData[`program.br.${i}`], 'base64'));
+    expect(Math.max(...parts.map((p) => p.length))).toBeLessThanOrEqual(48 * 1024);
+    expect(brotliDecompressSync(Buffer.concat(parts)).equals(readFileSync(SEEDER))).toBe(true);
+    expect(configMaps[0].data['load.js']).toBe(readFileSync(join(dirname(SEEDER), 'load.js'), 'utf8'));
+  });
+
+  test('the files the Job mounts run the bundled seeder, and a missing part stops it with INTERNAL (4)', () => {
+    const mount = mkdtempSync(join(tmpdir(), 'seeder-mount-'));
+    try {
+      writeFileSync(join(mount, 'load.js'), configMaps[0].data['load.js']);
+      configMaps.forEach((c, i) => writeFileSync(join(mount, `program.br.${i}`), Buffer.from(c.binaryData[`program.br.${i}`], 'base64')));
+      const run = () => spawnSync(process.execPath, [...container.command.slice(1, -1), join(mount, 'load.js')], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+      // With no environment the program itself answers: a configuration error, exit code 2.
+      const complete = run();
+      expect(complete.stderr).toBe('seeder: S3_BUCKET must be set to the bucket to seed\n');
+      expect(complete.status).toBe(2);
+      rmSync(join(mount, 'program.br.1'));
+      const missing = run();
+      expect(missing.stderr).toMatch(/^seeder: cannot load the program: /);
+      expect(missing.status).toBe(4);
+    } finally {
+      rmSync(mount, { recursive: true, force: true });
+    }
   });
 
   test('runs it with the pinned official Node.js image as UID 1000', () => {
     expect(container.image).toBe('node:22.23.3-alpine');
     expect(S3www.DEFAULT_SEEDER_IMAGE).toBe('node:22.23.3-alpine');
-    expect(container.command).toEqual(['node', '--max-semi-space-size=1', '--expose-gc', '--single-threaded-gc', '/seeder/index.js']);
+    expect(container.command).toEqual(['node', '--max-semi-space-size=1', '--expose-gc', '--single-threaded-gc', '/seeder/load.js']);
     expect(podSpec(job).securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true });
     expect(container.securityContext).toMatchObject({ runAsUser: 1000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } });
@@ -64,7 +92,7 @@ describe('the seeder Job', () => {
       { name: 'program', mountPath: '/seeder', readOnly: true },
       { name: 'credentials', mountPath: '/etc/s3www/credentials', readOnly: true },
     ]);
-    expect(podSpec(job).volumes[0]).toEqual({ name: 'program', configMap: { name: 'web-seeder', defaultMode: 0o444 } });
+    expect(podSpec(job).volumes[0]).toEqual(PROGRAM_VOLUME);
     expect(podSpec(job).volumes[1].secret.secretName).toBe('minio-site');
   });
 
@@ -142,7 +170,7 @@ describe('seeder options', () => {
     const job = result.one('Job');
     expect(Object.keys(env(job))).toEqual(['S3_BUCKET', 'AWS_REGION', 'SEED_SOURCES']);
     expect(env(job).AWS_REGION).toBe('eu-central-1');
-    expect(podSpec(job).volumes).toEqual([{ name: 'program', configMap: { name: 'web-seeder', defaultMode: 0o444 } }]);
+    expect(podSpec(job).volumes).toEqual([PROGRAM_VOLUME]);
     expect(result.one('ServiceAccount', '-seeder').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/seed' });
     expect(result.one('ServiceAccount', 'web').metadata.annotations).toBeUndefined();
   });
