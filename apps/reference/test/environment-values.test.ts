@@ -1,0 +1,150 @@
+/**
+ * Every value of an environment's configuration reaches the template or manifest where it acts.
+ * The expected values are read from `ENVIRONMENTS`, never restated here, so a setting that stops
+ * reaching the output (a prop the stack no longer passes, a default that wins instead) fails,
+ * whatever the value is.
+ */
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Duration } from 'aws-cdk-lib';
+import { EnvironmentName, MinioMode } from '../src/environment-config';
+import { ENVIRONMENTS } from '../src/environments';
+import { environmentApp, readOutput, SynthesizedEnvironment } from '../src/synthesis';
+
+type Json = Record<string, any>;
+
+const resourcesOf = (out: SynthesizedEnvironment, type: string): Json[] =>
+  Object.values(out.templates).flatMap((t) => Object.values<Json>(t.Resources ?? {})).filter((r) => r.Type === type);
+
+function oneResource(out: SynthesizedEnvironment, type: string, match: (r: Json) => boolean = () => true): Json {
+  const found = resourcesOf(out, type).filter(match);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+function oneObject(out: SynthesizedEnvironment, kind: string, match: (o: Json) => boolean = () => true): Json {
+  const found = out.objects.filter((o) => o.kind === kind && match(o));
+  if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
+  return found[0];
+}
+
+const logGroupNamed = (out: SynthesizedEnvironment, name: string) =>
+  oneResource(out, 'AWS::Logs::LogGroup', (r) => r.Properties.LogGroupName === name);
+const helmValues = (out: SynthesizedEnvironment, release: string): Json =>
+  JSON.parse(oneResource(out, 'Custom::AWSCDK-EKS-HelmChart', (r) => r.Properties.Release === release).Properties.Values);
+const days = (d: Duration) => d.toDays();
+const mainContainer = (workload: Json) => workload.spec.template.spec.containers[0];
+
+describe.each(Object.values(EnvironmentName))('environment %s: every configured value reaches the output', (name) => {
+  const config = ENVIRONMENTS[name];
+  let out: SynthesizedEnvironment;
+  const base = mkdtempSync(join(tmpdir(), `values-${name}-`));
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+  beforeAll(() => {
+    const folders = { cdkOut: join(base, 'cdk.out'), manifests: join(base, 'manifests') };
+    const built = environmentApp(name, folders);
+    built.app.synth();
+    out = readOutput(built, folders);
+  });
+
+  test('network: CIDR, zones, NAT gateways, flow-log retention', () => {
+    expect(oneResource(out, 'AWS::EC2::VPC').Properties.CidrBlock).toBe(config.network.cidr);
+    const zones = new Set(resourcesOf(out, 'AWS::EC2::Subnet').map((s) => JSON.stringify(s.Properties.AvailabilityZone)));
+    expect(zones.size).toBe(config.network.maxAzs);
+    expect(resourcesOf(out, 'AWS::EC2::NatGateway')).toHaveLength(config.network.natGateways);
+    const flowLog = oneResource(out, 'AWS::EC2::FlowLog');
+    const template = out.templates[`${out.stackName}.template.json`];
+    const group = template.Resources[flowLog.Properties.LogGroupName.Ref];
+    expect(group.Properties.RetentionInDays).toBe(config.network.flowLogRetention);
+  });
+
+  test('cluster: name, control-plane log retention, nodes', () => {
+    expect(oneResource(out, 'AWS::EKS::Cluster').Properties.Name).toBe(config.clusterName);
+    expect(logGroupNamed(out, `/aws/eks/${config.clusterName}/cluster`).Properties.RetentionInDays).toBe(config.controlPlaneLogRetention);
+    const nodegroup = oneResource(out, 'AWS::EKS::Nodegroup').Properties;
+    expect(nodegroup.InstanceTypes).toEqual(config.nodes.instanceTypes);
+    expect(nodegroup.ScalingConfig).toEqual({ MinSize: config.nodes.minSize, DesiredSize: config.nodes.desiredSize, MaxSize: config.nodes.maxSize });
+    expect(nodegroup.DiskSize).toBe(config.nodes.diskSizeGiB);
+  });
+
+  test('cost tags on what the cluster library creates', () => {
+    const tags = logGroupNamed(out, `/aws/eks/${config.clusterName}/cluster`).Properties.Tags;
+    expect(tags).toEqual(expect.arrayContaining([
+      { Key: 'environment', Value: config.name },
+      { Key: 'cost-center', Value: config.costCenter },
+    ]));
+  });
+
+  test('operations: Prometheus, container-log and backup retentions, or none of them', () => {
+    const ops = config.operations;
+    const monitoring = resourcesOf(out, 'Custom::AWSCDK-EKS-HelmChart').filter((r) => r.Properties.Release === 'kube-prometheus-stack');
+    const containerLogs = resourcesOf(out, 'AWS::Logs::LogGroup').filter((r) => String(r.Properties.LogGroupName).startsWith('/aws/containerinsights/'));
+    const plans = resourcesOf(out, 'AWS::Backup::BackupPlan');
+    if (ops?.prometheusRetention) {
+      expect(helmValues(out, 'kube-prometheus-stack').prometheus.prometheusSpec.retention).toBe(`${days(ops.prometheusRetention)}d`);
+    } else {
+      expect(monitoring).toEqual([]);
+    }
+    if (ops?.containerLogRetention) {
+      expect(containerLogs.length).toBeGreaterThan(0);
+      expect(containerLogs.map((g) => g.Properties.RetentionInDays)).toEqual(containerLogs.map(() => ops.containerLogRetention));
+    } else {
+      expect(containerLogs).toEqual([]);
+    }
+    if (ops?.backupRetention) {
+      expect(plans).toHaveLength(1);
+      expect(plans[0].Properties.BackupPlan.BackupPlanRule.map((r: Json) => r.Lifecycle.DeleteAfterDays)).toEqual([days(ops.backupRetention)]);
+    } else {
+      expect(plans).toEqual([]);
+    }
+  });
+
+  test('workload: namespace and bucket', () => {
+    expect(oneObject(out, 'Namespace').metadata.name).toBe(config.namespace);
+    expect(out.objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === config.namespace)).toBe(true);
+    const seeder = mainContainer(oneObject(out, 'Job', (o) => o.metadata.name.startsWith('s3www-seed-')));
+    expect(seeder.env.find((e: Json) => e.name === 'S3_BUCKET').value).toBe(config.bucket);
+  });
+
+  test('MinIO: topology, drives, drive size, resources', () => {
+    const statefulSet = oneObject(out, 'StatefulSet');
+    const pods = config.minio.mode === MinioMode.STANDALONE ? 1 : config.minio.replicas;
+    const drives = config.minio.mode === MinioMode.STANDALONE ? 1 : config.minio.drivesPerReplica;
+    expect(statefulSet.spec.replicas).toBe(pods);
+    expect(statefulSet.spec.volumeClaimTemplates).toHaveLength(drives);
+    for (const claim of statefulSet.spec.volumeClaimTemplates) {
+      expect(claim.spec.resources.requests.storage).toBe(`${config.minio.driveSize.toGibibytes()}Gi`);
+    }
+    expect(mainContainer(statefulSet).resources).toEqual({
+      requests: { cpu: `${config.minio.resources.cpu!.request!.amount}`, memory: `${config.minio.resources.memory!.request!.toMebibytes()}Mi` },
+      limits: { cpu: `${config.minio.resources.cpu!.limit!.amount}`, memory: `${config.minio.resources.memory!.limit!.toMebibytes()}Mi` },
+    });
+  });
+
+  test('s3www: replicas or autoscaler, disruption budget, resources', () => {
+    const deployment = oneObject(out, 'Deployment', (o) => o.metadata.name === 's3www');
+    const hpas = out.objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+    const { autoscaling } = config.s3www;
+    if (autoscaling) {
+      expect(hpas).toHaveLength(1);
+      expect(hpas[0].spec).toMatchObject({ minReplicas: autoscaling.minReplicas, maxReplicas: autoscaling.maxReplicas });
+      expect(hpas[0].spec.metrics[0].resource.target.averageUtilization).toBe(autoscaling.targetCpuPercent);
+    } else {
+      expect(hpas).toEqual([]);
+      expect(deployment.spec.replicas).toBe(config.s3www.replicas);
+    }
+    const budget = oneObject(out, 'PodDisruptionBudget', (o) => o.metadata.name === 's3www');
+    expect(budget.spec.maxUnavailable).toBe(config.s3www.maxUnavailable);
+    expect(mainContainer(deployment).resources).toEqual({
+      requests: { cpu: `${config.s3www.resources.cpu!.request!.amount}`, memory: `${config.s3www.resources.memory!.request!.toMebibytes()}Mi` },
+      limits: { cpu: `${config.s3www.resources.cpu!.limit!.amount}`, memory: `${config.s3www.resources.memory!.limit!.toMebibytes()}Mi` },
+    });
+  });
+
+  test('seed: every configured file, in order', () => {
+    const seeder = mainContainer(oneObject(out, 'Job', (o) => o.metadata.name.startsWith('s3www-seed-')));
+    const sources = JSON.parse(seeder.env.find((e: Json) => e.name === 'SEED_SOURCES').value);
+    expect(sources.map((s: Json) => s.url)).toEqual(config.seed.map((s) => s.url));
+  });
+});
