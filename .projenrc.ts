@@ -139,6 +139,8 @@ const reference = new awscdk.AwsCdkTypeScriptApp({
     ...libraries.map((lib) => `${lib.package.packageName}@*`),
     `cdk8s@${VERSIONS.cdk8s}`,
     `cdk8s-plus-33@${VERSIONS.cdk8sPlus33}`,
+    // Reads the written manifests back: cdk8s' Yaml.load starts a child process per file (2 s per environment).
+    'yaml@^2.9.1',
     // A peer of @s3www-eks/cluster (the kubectl layer); the benchmark's plain aws-eks-v2 stack uses it too.
     '@aws-cdk/lambda-layer-kubectl-v36@^2.0.1',
   ],

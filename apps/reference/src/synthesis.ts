@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
 import { join } from 'path';
 import { App } from 'aws-cdk-lib';
-import { Yaml } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { OFFLINE_TARGET } from './deployment-target';
 import { buildReferenceApp } from './reference-app';
 import { ReferenceStack } from './reference-stack';
@@ -70,7 +70,7 @@ export interface SynthesizedEnvironment {
 export function readOutput(built: EnvironmentApp, folders: OutputFolders): SynthesizedEnvironment {
   built.stack.manifests.synth();
   const manifestFiles = readdirSync(folders.manifests).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(folders.manifests, f));
-  const objects = manifestFiles.flatMap((file) => Yaml.load(file) as Json[]).filter((o) => o);
+  const objects = manifestFiles.flatMap((file) => parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as Json)).filter((o) => o);
   return {
     environment: built.stack.node.tryGetContext('env'),
     stackName: built.stack.stackName,
