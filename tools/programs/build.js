@@ -13,7 +13,8 @@
  * zip). A changed pin is a new key, so a stale build can never pass for a current one. The cache is
  * $S3WWW_EKS_PROGRAMS, else $XDG_CACHE_HOME/s3www-eks/programs, else ~/.cache/s3www-eks/programs.
  *
- * Usage: node tools/programs/build.js [name...]   build (or reuse) all programs, or those named
+ * Usage: node tools/programs/build.js [name...]   build (or reuse) all programs, or those named;
+ *        without names it also fetches (or reuses) the CRDs of crds.js
  * In tests: require('tools/programs/build.js').programPath('kube-apiserver')
  */
 const { createHash } = require('crypto');
@@ -154,7 +155,9 @@ if (require.main === module) {
   }
   const started = Date.now();
   for (const name of names.length > 0 ? names : Object.keys(PROGRAMS)) console.log(build(name));
+  // The CRDs the cluster library's Helm releases would install, for the API server tests (crds.js).
+  if (names.length === 0) require('./crds.js').fetchAll().forEach((line) => console.log(line));
   console.log(`programs ready in ${((Date.now() - started) / 1000).toFixed(0)} s (cache ${cacheDir()})`);
 }
 
-module.exports = { programPath, pinnedVersion: (name) => pinnedVersion(PROGRAMS[name]), PROGRAMS };
+module.exports = { programPath, pinnedVersion: (name) => pinnedVersion(PROGRAMS[name]), PROGRAMS, cacheDir };
