@@ -1,5 +1,6 @@
 import { App, Environment } from 'aws-cdk-lib';
 import { deploymentTarget } from './deployment-target';
+import { EnvironmentConfig, validateEnvironmentConfig } from './environment-config';
 import { environmentNamed } from './environments';
 import { ReferenceStack } from './reference-stack';
 
@@ -20,11 +21,20 @@ export interface ReferenceAppOptions {
    * @default - `dist/manifests/<environment>`
    */
   readonly manifestsOutdir?: string;
+  /**
+   * The environment's settings, checked like the committed ones; for tests that synthesize a
+   * changed environment (e.g. an upgrade). Its name must be the `env` context's.
+   * @default - the committed settings of the environment named by the `env` context
+   */
+  readonly config?: EnvironmentConfig;
 }
 
 /** Adds the stack of the environment named by the `env` context (default `dev`) to the app. */
 export function buildReferenceApp(app: App, options: ReferenceAppOptions = {}): ReferenceStack {
-  const config = environmentNamed(app.node.tryGetContext('env') ?? undefined);
+  const named = environmentNamed(app.node.tryGetContext('env') ?? undefined);
+  const config = options.config ?? named;
+  if (config.name !== named.name) throw new Error(`'config' is the ${config.name} environment, but the env context names ${named.name}`);
+  if (options.config) validateEnvironmentConfig(options.config);
   return new ReferenceStack(app, stackName(config.name), {
     config,
     env: options.target ?? deploymentTarget(),

@@ -8,6 +8,7 @@ import { join } from 'path';
 import { App } from 'aws-cdk-lib';
 import { parseAllDocuments } from 'yaml';
 import { OFFLINE_TARGET } from './deployment-target';
+import { EnvironmentConfig } from './environment-config';
 import { buildReferenceApp } from './reference-app';
 import { ReferenceStack } from './reference-stack';
 
@@ -39,14 +40,14 @@ export interface EnvironmentApp {
  * Builds the app of one environment with the offline account and region and the committed
  * context, writing into fresh folders (earlier output is removed first).
  */
-export function environmentApp(environment: string, folders: OutputFolders): EnvironmentApp {
+export function environmentApp(environment: string, folders: OutputFolders, config?: EnvironmentConfig): EnvironmentApp {
   rmSync(folders.cdkOut, { recursive: true, force: true });
   rmSync(folders.manifests, { recursive: true, force: true });
   // CDK's built-in CloudFormation validation is off here: it costs about 1 s and 100 MB per
   // environment, and the tests run the real cfn-lint on every template this function writes.
   // `cdk synth` and `cdk deploy` (src/main.ts) keep CDK's default and validate.
   const app = new App({ outdir: folders.cdkOut, context: { ...committedContext(), env: environment }, builtinCloudFormationValidation: false });
-  const stack = buildReferenceApp(app, { target: OFFLINE_TARGET, manifestsOutdir: folders.manifests });
+  const stack = buildReferenceApp(app, { target: OFFLINE_TARGET, manifestsOutdir: folders.manifests, config });
   return { app, stack };
 }
 
@@ -81,9 +82,9 @@ export function readOutput(built: EnvironmentApp, folders: OutputFolders): Synth
   };
 }
 
-/** Builds, synthesizes and reads back one environment. */
-export function synthesizeEnvironment(environment: string, folders: OutputFolders): SynthesizedEnvironment {
-  const built = environmentApp(environment, folders);
+/** Builds, synthesizes and reads back one environment (with changed settings when `config` is given). */
+export function synthesizeEnvironment(environment: string, folders: OutputFolders, config?: EnvironmentConfig): SynthesizedEnvironment {
+  const built = environmentApp(environment, folders, config);
   built.app.synth();
   return readOutput(built, folders);
 }
