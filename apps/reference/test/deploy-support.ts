@@ -70,12 +70,22 @@ export interface Step {
   readonly skipped?: string;
 }
 
+/**
+ * The one warning that is not about our objects: `kubectl apply --prune` lists every kind of its
+ * default prune allowlist to find what to delete, core/v1 Endpoints among them, and the server
+ * flags that API as deprecated. Every stack update of any aws-eks-v2 cluster prints it.
+ */
+export const PRUNE_LIST_WARNING = 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice';
+
 /** What a deploy's steps got wrong, as readable lines (empty when every step was accepted without a warning). */
 export function stepProblems(steps: Step[]): string[] {
-  return steps.flatMap((s) => [
-    ...(s.run?.error ? [`${s.resource.id}: ${s.run.error}`] : []),
-    ...(s.run?.warnings ?? []).map((w) => `${s.resource.id}: ${w}`),
-  ]);
+  return steps.flatMap((s) => {
+    const pruned = s.run && kubectlCommands(s.run).some((c) => c.includes('--prune'));
+    return [
+      ...(s.run?.error ? [`${s.resource.id}: ${s.run.error}`] : []),
+      ...(s.run?.warnings ?? []).filter((w) => !(pruned && w === PRUNE_LIST_WARNING)).map((w) => `${s.resource.id}: ${w}`),
+    ];
+  });
 }
 
 /** Runs a custom resource of the kubectl provider through the real handler, or says why not. */
