@@ -146,6 +146,9 @@ function build(name) {
   return `built ${name} (${what}) in ${((Date.now() - started) / 1000).toFixed(0)} s: ${target}`;
 }
 
+// Exported before the main block runs: crds.js, which the main block loads, requires this module.
+module.exports = { programPath, pinnedVersion: (name) => pinnedVersion(PROGRAMS[name]), PROGRAMS, cacheDir };
+
 if (require.main === module) {
   const names = process.argv.slice(2);
   const unknown = names.filter((n) => !PROGRAMS[n]);
@@ -160,4 +163,3 @@ if (require.main === module) {
   console.log(`programs ready in ${((Date.now() - started) / 1000).toFixed(0)} s (cache ${cacheDir()})`);
 }
 
-module.exports = { programPath, pinnedVersion: (name) => pinnedVersion(PROGRAMS[name]), PROGRAMS, cacheDir };
