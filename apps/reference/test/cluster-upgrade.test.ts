@@ -192,6 +192,12 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
     expect(sts.spec.template.spec.containers[0].image).toContain(NEXT_MINIO.tag);
     const web = get(['deployment', 's3www', '-n', ns]);
     expect(web.spec.template.spec.containers[0].resources.limits.memory).toBe('512Mi');
+    const scaling = ENVIRONMENTS[name].s3www.autoscaling;
+    if (scaling) {
+      expect(get(['hpa', 's3www', '-n', ns]).spec).toMatchObject({ minReplicas: scaling.minReplicas + 1, maxReplicas: scaling.maxReplicas + 2 });
+    } else {
+      expect(web.spec.replicas).toBe(ENVIRONMENTS[name].s3www.replicas + 1);
+    }
     const jobs = (get(['jobs', '-n', ns]).items as Json[]).map((j) => j.metadata.name).sort();
     expect(jobs).toEqual(after.objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name).sort());
     const seed = after.objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('s3www-seed-'));
