@@ -2,6 +2,7 @@
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
+import { ERROR_BUDGET_REMAINING, LATENCY, OBJECTIVE_WINDOW, successRatio } from './alerts';
 import { kubeSelector, ResolvedMonitoring } from './monitoring';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -58,15 +59,42 @@ function panelRows(m: ResolvedMonitoring): PanelSpec[][] {
       queries: [['duration', `max(probe_duration_seconds${m.probe})`]],
       defaults: green(m.slowProbeSeconds),
     },
+    {
+      type: 'stat',
+      title: 'Error budget left',
+      description: `Share of the ${OBJECTIVE_WINDOW} error budget of the ${m.objectivePercent}% availability objective that is left: `
+        + `1 - failed probes / failed probes allowed. Below 0 the objective is missed. It covers the ${OBJECTIVE_WINDOW} only when Prometheus keeps that long.`,
+      unit: 'percentunit',
+      queries: [['budget left', `${ERROR_BUDGET_REMAINING}${m.probe}`]],
+      defaults: {
+        max: 1,
+        thresholds: { mode: 'absolute', steps: [{ color: 'red', value: null }, { color: 'orange', value: 0 }, { color: 'green', value: 0.25 }] },
+      },
+    },
   ], [
     {
       type: 'timeseries',
       title: 'Probe latency',
-      description: 'Total probe duration, and the HTTP request by phase (resolve, connect, processing, transfer).',
+      description: 'Total probe duration, its recorded 5-minute average and 1-hour 95th percentile (the latency indicator of the probed object), and the HTTP request by phase (resolve, connect, processing, transfer).',
       unit: 's',
       queries: [
         ['total', `max(probe_duration_seconds${m.probe})`],
+        ['average 5m', `${LATENCY.average}${m.probe}`],
+        ['p95 1h', `${LATENCY.p95}${m.probe}`],
         ['{{phase}}', `max by (phase) (probe_http_duration_seconds${m.probe})`],
+      ],
+    },
+    {
+      type: 'timeseries',
+      title: 'Error budget burn rate',
+      description: 'How many times faster than the objective allows the error budget is spent, over 1 hour and 6 hours '
+        + '(S3wwwErrorBudgetBurnFast pages above 14.4 over 1 hour or 6 over 6 hours; S3wwwErrorBudgetBurnSlow tickets above 3 over 1 day or 1 over 3 days).',
+      unit: 'none',
+      queries: [
+        ['1h', `(1 - ${successRatio('1h')}${m.probe}) / ${m.errorBudget}`],
+        ['6h', `(1 - ${successRatio('6h')}${m.probe}) / ${m.errorBudget}`],
+        ['1d', `(1 - ${successRatio('1d')}${m.probe}) / ${m.errorBudget}`],
+        ['3d', `(1 - ${successRatio('3d')}${m.probe}) / ${m.errorBudget}`],
       ],
     },
     {

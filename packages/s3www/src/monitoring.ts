@@ -61,6 +61,15 @@ export interface S3wwwMonitoringOptions {
   readonly slowProbeMillis?: number;
 
   /**
+   * Availability objective over 30 days, in percent of successful probes (90 to 99.99). Its error
+   * budget drives the multi-window burn-rate alerts `S3wwwErrorBudgetBurnFast` (pages) and
+   * `S3wwwErrorBudgetBurnSlow` (tickets) and the dashboard's "Error budget left".
+   * @see https://sre.google/workbook/alerting-on-slos/
+   * @default 99.9
+   */
+  readonly availabilityObjective?: number;
+
+  /**
    * Page the `runbook_url` annotation of each alert points at; `#<alert name in lowercase>` is appended.
    * @default 'https://github.com/s3www-eks/s3www-eks/blob/main/docs/operations.md'
    */
@@ -81,6 +90,7 @@ export const MONITORING_DEFAULTS = {
   intervalSeconds: 30,
   probeFailingMinutes: 5,
   slowProbeMillis: 1000,
+  availabilityObjective: 99.9,
   runbookBaseUrl: 'https://github.com/s3www-eks/s3www-eks/blob/main/docs/operations.md',
   prober: NetworkPeer.pods({ 'app.kubernetes.io/name': 'prometheus-blackbox-exporter' }, 'monitoring'),
 } as const;
@@ -109,6 +119,10 @@ export interface ResolvedMonitoring {
   readonly intervalSeconds: number;
   readonly probeFailingMinutes: number;
   readonly slowProbeSeconds: number;
+  /** The availability objective, in percent. */
+  readonly objectivePercent: number;
+  /** The error budget: the share of probes allowed to fail over 30 days (0.001 for 99.9%). */
+  readonly errorBudget: number;
   readonly runbookBaseUrl: string;
   readonly dashboardNamespace: string;
   readonly objectLabels: Record<string, string>;
@@ -116,6 +130,16 @@ export interface ResolvedMonitoring {
   readonly probeJob: string;
   /** Label matchers of the probe's series. */
   readonly probe: string;
+  /**
+   * The `component` label of every alert (`s3www/<name>`): Alertmanager inhibits this instance's
+   * warnings while one of its critical alerts fires.
+   */
+  readonly component: string;
+}
+
+/** A number without the binary floating-point noise of arithmetic on decimals (0.1 + 0.2). */
+export function decimal(value: number): number {
+  return Number(value.toPrecision(12));
 }
 
 /** A kube-state-metrics selector of this instance's namespace plus `matchers`. */
@@ -143,6 +167,10 @@ export function resolveMonitoring(options: S3wwwMonitoringOptions, instance: Mon
   checkInteger('monitoring.probeFailingMinutes', probeFailingMinutes, 1, 60);
   const slowProbeMillis = options.slowProbeMillis ?? MONITORING_DEFAULTS.slowProbeMillis;
   checkInteger('monitoring.slowProbeMillis', slowProbeMillis, 10, 60000);
+  const objectivePercent = options.availabilityObjective ?? MONITORING_DEFAULTS.availabilityObjective;
+  if (typeof objectivePercent !== 'number' || !(objectivePercent >= 90 && objectivePercent <= 99.99)) {
+    fail('monitoring.availabilityObjective', 'must be a percentage of successful probes between 90 and 99.99 (e.g. 99.9)', objectivePercent);
+  }
   const runbookBaseUrl = options.runbookBaseUrl ?? MONITORING_DEFAULTS.runbookBaseUrl;
   if (!/^https?:\/\/[^\s#]+$/.test(runbookBaseUrl)) fail('monitoring.runbookBaseUrl', 'must be an http(s) URL without a fragment', runbookBaseUrl);
   const dashboardNamespace = options.dashboardNamespace ?? instance.namespace;
@@ -162,11 +190,14 @@ export function resolveMonitoring(options: S3wwwMonitoringOptions, instance: Mon
     intervalSeconds,
     probeFailingMinutes,
     slowProbeSeconds: slowProbeMillis / 1000,
+    objectivePercent,
+    errorBudget: decimal((100 - objectivePercent) / 100),
     runbookBaseUrl,
     dashboardNamespace,
     objectLabels: { ...instance.labels, ...selector },
     probeJob,
     probe: `{job="${probeJob}"}`,
+    component: `s3www/${instance.name}`,
   };
 }
 

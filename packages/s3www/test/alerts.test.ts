@@ -16,22 +16,60 @@ const everything = synth({
   autoscaling: { minReplicas: 2, maxReplicas: 6 },
   monitoring: {},
 }, { namespace: 'site' });
-const rules: Obj[] = everything.one('PrometheusRule').spec.groups[0].rules;
+const groups: Obj[] = everything.one('PrometheusRule').spec.groups;
+const rules: Obj[] = groups[1].rules;
+const LABELS = { namespace: 'site', component: 's3www/web' };
 
 describe('rules', () => {
-  test('one group named after the instance, with all four alerts when seeder and autoscaling are on', () => {
+  test('two groups named after the instance: the recorded indicators, then all six alerts when seeder and autoscaling are on', () => {
     expect(everything.one('PrometheusRule').metadata).toMatchObject({ name: 'web-alerts', namespace: 'site' });
-    expect(everything.one('PrometheusRule').spec.groups[0].name).toBe('s3www.site.web');
-    expect(rules.map((r) => r.alert)).toEqual(['S3wwwProbeFailing', 'S3wwwProbeSlow', 'S3wwwSeedJobFailed', 'S3wwwHpaAtMax']);
+    expect(groups.map((g) => g.name)).toEqual(['s3www.site.web.sli', 's3www.site.web']);
+    expect(rules.map((r) => r.alert)).toEqual([
+      'S3wwwProbeFailing', 'S3wwwProbeSlow', 'S3wwwErrorBudgetBurnFast', 'S3wwwErrorBudgetBurnSlow', 'S3wwwSeedJobFailed', 'S3wwwHpaAtMax',
+    ]);
   });
 
-  test('exact expressions, waits and severities', () => {
+  test('exact expressions, waits, severities and the component label that Alertmanager inhibits by', () => {
+    const sli = (w: string) => `s3www:probe_success:avg_over_time${w}{job="s3www-site-web"}`;
     expect(rules.map((r) => [r.alert, r.expr, r.for, r.labels])).toEqual([
-      ['S3wwwProbeFailing', 'max(probe_success{job="s3www-site-web"}) == 0 or absent(probe_success{job="s3www-site-web"})', '5m', { severity: 'critical', namespace: 'site' }],
-      ['S3wwwProbeSlow', 'max(probe_duration_seconds{job="s3www-site-web"}) > 1', '10m', { severity: 'warning', namespace: 'site' }],
-      ['S3wwwSeedJobFailed', 'max by (namespace, job_name) (kube_job_failed{namespace="site",job_name=~"web-seed-[0-9a-f]+",condition="true"}) > 0', undefined, { severity: 'warning', namespace: 'site' }],
-      ['S3wwwHpaAtMax', 'max(kube_horizontalpodautoscaler_status_current_replicas{namespace="site",horizontalpodautoscaler="web"}) >= max(kube_horizontalpodautoscaler_spec_max_replicas{namespace="site",horizontalpodautoscaler="web"})', '15m', { severity: 'warning', namespace: 'site' }],
+      ['S3wwwProbeFailing', 'max(probe_success{job="s3www-site-web"}) == 0 or absent(probe_success{job="s3www-site-web"})', '5m', { severity: 'critical', ...LABELS }],
+      ['S3wwwProbeSlow', 'max(probe_duration_seconds{job="s3www-site-web"}) > 1', '10m', { severity: 'warning', ...LABELS }],
+      ['S3wwwErrorBudgetBurnFast',
+        `((1 - ${sli('1h')}) > 0.0144 and (1 - ${sli('5m')}) > 0.0144) or ((1 - ${sli('6h')}) > 0.006 and (1 - ${sli('30m')}) > 0.006)`,
+        '2m', { severity: 'critical', ...LABELS }],
+      ['S3wwwErrorBudgetBurnSlow',
+        `((1 - ${sli('1d')}) > 0.003 and (1 - ${sli('2h')}) > 0.003) or ((1 - ${sli('3d')}) > 0.001 and (1 - ${sli('6h')}) > 0.001)`,
+        '15m', { severity: 'warning', ...LABELS }],
+      ['S3wwwSeedJobFailed', 'max by (namespace, job_name) (kube_job_failed{namespace="site",job_name=~"web-seed-[0-9a-f]+",condition="true"}) > 0', undefined, { severity: 'warning', ...LABELS }],
+      ['S3wwwHpaAtMax', 'max(kube_horizontalpodautoscaler_status_current_replicas{namespace="site",horizontalpodautoscaler="web"}) >= max(kube_horizontalpodautoscaler_spec_max_replicas{namespace="site",horizontalpodautoscaler="web"})', '15m', { severity: 'warning', ...LABELS }],
     ]);
+  });
+
+  test('the recorded indicators: share of successful probes per burn-rate window and over 30 days, budget left, latency', () => {
+    expect(groups[0].rules).toEqual([
+      ...['5m', '30m', '1h', '2h', '6h'].map((w) => ({
+        record: `s3www:probe_success:avg_over_time${w}`,
+        expr: `avg by (job) (avg_over_time(probe_success{job="s3www-site-web"}[${w}]))`,
+        labels: { namespace: 'site' },
+      })),
+      ...['1d', '3d', '30d'].map((w) => ({
+        record: `s3www:probe_success:avg_over_time${w}`,
+        expr: `avg_over_time(s3www:probe_success:avg_over_time1h{job="s3www-site-web"}[${w}])`,
+        labels: { namespace: 'site' },
+      })),
+      { record: 's3www:error_budget_remaining:ratio30d', expr: '1 - (1 - s3www:probe_success:avg_over_time30d{job="s3www-site-web"}) / 0.001', labels: { namespace: 'site' } },
+      { record: 's3www:probe_duration_seconds:avg_over_time5m', expr: 'avg by (job) (avg_over_time(probe_duration_seconds{job="s3www-site-web"}[5m]))', labels: { namespace: 'site' } },
+      { record: 's3www:probe_duration_seconds:quantile95_over_time1h', expr: 'max by (job) (quantile_over_time(0.95, probe_duration_seconds{job="s3www-site-web"}[1h]))', labels: { namespace: 'site' } },
+    ]);
+  });
+
+  test('the objective sets the error budget of every burn-rate threshold and of the budget left', () => {
+    const result = synth({ monitoring: { availabilityObjective: 99.5 } }, { namespace: 'site' });
+    const [sli, alerts] = result.one('PrometheusRule').spec.groups;
+    const fast = alerts.rules.find((r: Obj) => r.alert === 'S3wwwErrorBudgetBurnFast');
+    expect(fast.expr.match(/> [0-9.]+/g)).toEqual(['> 0.072', '> 0.072', '> 0.03', '> 0.03']);
+    expect(fast.annotations.description).toContain('the 99.5% availability objective (3.6 hours of failed probes in 30 days)');
+    expect(sli.rules.find((r: Obj) => r.record === 's3www:error_budget_remaining:ratio30d').expr).toMatch(/\/ 0\.005$/);
   });
 
   test('every alert has a summary, a description and a runbook anchor named after it', () => {
@@ -41,19 +79,21 @@ describe('rules', () => {
     }
   });
 
-  test('without seeder and autoscaling, only the probe alerts', () => {
+  const PROBE_ALERTS = ['S3wwwProbeFailing', 'S3wwwProbeSlow', 'S3wwwErrorBudgetBurnFast', 'S3wwwErrorBudgetBurnSlow'];
+
+  test('without seeder and autoscaling, only the probe and error budget alerts', () => {
     const result = synth({ monitoring: {} }, { namespace: 'site' });
-    expect(result.one('PrometheusRule').spec.groups[0].rules.map((r: Obj) => r.alert)).toEqual(['S3wwwProbeFailing', 'S3wwwProbeSlow']);
+    expect(result.one('PrometheusRule').spec.groups[1].rules.map((r: Obj) => r.alert)).toEqual(PROBE_ALERTS);
   });
 
   test('no S3wwwHpaAtMax for an autoscaler whose minimum is its maximum (it always runs at its maximum)', () => {
     const result = synth({ autoscaling: { minReplicas: 3, maxReplicas: 3 }, monitoring: {} }, { namespace: 'site' });
-    expect(result.one('PrometheusRule').spec.groups[0].rules.map((r: Obj) => r.alert)).toEqual(['S3wwwProbeFailing', 'S3wwwProbeSlow']);
+    expect(result.one('PrometheusRule').spec.groups[1].rules.map((r: Obj) => r.alert)).toEqual(PROBE_ALERTS);
   });
 
   test('thresholds and the runbook page follow the options', () => {
     const result = synth({ monitoring: { probeFailingMinutes: 2, slowProbeMillis: 250, runbookBaseUrl: 'https://wiki.example.com/s3www' } }, { namespace: 'site' });
-    const [failing, slow] = result.one('PrometheusRule').spec.groups[0].rules;
+    const [failing, slow] = result.one('PrometheusRule').spec.groups[1].rules;
     expect(failing.for).toBe('2m');
     expect(slow.expr).toBe('max(probe_duration_seconds{job="s3www-site-web"}) > 0.25');
     expect(slow.annotations.runbook_url).toBe('https://wiki.example.com/s3www#s3wwwprobeslow');
@@ -73,7 +113,7 @@ describe('documentation', () => {
 
 describe('promtool', () => {
   const alert = (name: string, labels: Obj, summary: string, description: string) => ({
-    exp_labels: { namespace: 'site', ...labels },
+    exp_labels: { ...LABELS, ...labels },
     exp_annotations: { summary, description, runbook_url: `${RUNBOOK}#${name.toLowerCase()}` },
   });
   const FAILING_DESCRIPTION = `The blackbox exporter has not fetched ${TARGET} successfully for 5 minutes (or has not probed it at all): visitors most likely get errors.`;
@@ -82,7 +122,7 @@ describe('promtool', () => {
   const ksm = (metric: string, labels: string, values: string) => ({ series: `${metric}{job="kube-state-metrics",namespace="site",${labels}}`, values });
 
   test('check rules accepts the rule file', () => {
-    expect(runPromtool({ 'rules.yaml': everything.one('PrometheusRule').spec }, 'check', 'rules', 'rules.yaml')).toContain('SUCCESS: 4 rules found');
+    expect(runPromtool({ 'rules.yaml': everything.one('PrometheusRule').spec }, 'check', 'rules', 'rules.yaml')).toContain('SUCCESS: 17 rules found');
   });
 
   test('test rules: each alert fires on its condition, after its wait, and not otherwise', () => {
@@ -162,5 +202,75 @@ describe('promtool', () => {
     }, 'test', 'rules', 'tests.yaml');
     // THEN
     expect(output).toContain('SUCCESS');
+  });
+
+  describe('availability objective: multi-window burn rates on synthetic probes every 30 s', () => {
+    const OBJECTIVE = 'the 99.9% availability objective (43.2 minutes of failed probes in 30 days)';
+    const FAST = alert('S3wwwErrorBudgetBurnFast', { severity: 'critical', job: 's3www-site-web' }, 's3www site/web is spending its error budget fast',
+      `Failed probes spend the error budget of ${OBJECTIVE} so fast that it is gone within 2 days (more than 2% of it in 1 hour, or 5% in 6 hours): some visitors get errors.`);
+    const SLOW = alert('S3wwwErrorBudgetBurnSlow', { severity: 'warning', job: 's3www-site-web' }, 's3www site/web is spending its error budget too fast for the month',
+      `Failed probes spend the error budget of ${OBJECTIVE} so fast that it is gone before the 30 days are over (10% of it in 1 day, or in 3 days): a few visitors get errors.`);
+    const quiet = (at: string) => ['S3wwwErrorBudgetBurnFast', 'S3wwwErrorBudgetBurnSlow', 'S3wwwProbeFailing'].map((alertname) => ({ eval_time: at, alertname, exp_alerts: [] }));
+    /** `count` repetitions of `every - 1` successful probes followed by one failed probe. */
+    const oneFailedIn = (every: number, count: number) => Array.from({ length: count }, () => `1x${every - 2} 0`).join(' ');
+    const budgetLeft = (condition: string) => `s3www:error_budget_remaining:ratio30d{job="s3www-site-web"} ${condition}`;
+    const sample = { labels: '{job="s3www-site-web", namespace="site"}', value: 1 };
+
+    test('fast burn: one failed probe in 10 (10%) pages within 15 minutes, without a probe failing for 5 minutes in a row', () => {
+      // GIVEN: an hour of successful probes, then every 10th fails
+      const tests = [{
+        name: 'fast burn',
+        interval: '30s',
+        input_series: [probe('probe_success', `1x119 ${oneFailedIn(10, 12)}`)],
+        alert_rule_test: [
+          ...quiet('60m'),
+          // one failed probe in the last hour (0.8%) is below 14.4 times the budget (1.44%)
+          { eval_time: '66m', alertname: 'S3wwwErrorBudgetBurnFast', exp_alerts: [] },
+          // three failed probes in the last hour: 2.5%
+          { eval_time: '76m', alertname: 'S3wwwErrorBudgetBurnFast', exp_alerts: [FAST] },
+          { eval_time: '76m', alertname: 'S3wwwProbeFailing', exp_alerts: [] },
+        ],
+        promql_expr_test: [{ expr: budgetLeft('< bool 0'), eval_time: '76m', exp_samples: [sample] }],
+      }, {
+        name: 'slow burn: one failed probe in 200 (0.5%) opens a ticket, never a page',
+        interval: '30s',
+        input_series: [probe('probe_success', oneFailedIn(200, 8))],
+        alert_rule_test: [
+          ...quiet('90m'),
+          { eval_time: '3h', alertname: 'S3wwwErrorBudgetBurnSlow', exp_alerts: [SLOW] },
+          ...['2h', '6h', '13h'].map((at) => ({ eval_time: at, alertname: 'S3wwwErrorBudgetBurnFast', exp_alerts: [] })),
+          { eval_time: '13h', alertname: 'S3wwwErrorBudgetBurnSlow', exp_alerts: [SLOW] },
+        ],
+        promql_expr_test: [{ expr: budgetLeft('< bool 0'), eval_time: '13h', exp_samples: [sample] }],
+      }];
+      // WHEN
+      const output = runPromtool({
+        'rules.yaml': everything.one('PrometheusRule').spec,
+        'tests.yaml': { rule_files: ['rules.yaml'], evaluation_interval: '30s', tests },
+      }, 'test', 'rules', 'tests.yaml');
+      // THEN
+      expect(output).toContain('SUCCESS');
+    });
+
+    test('a healthy month: one failed probe a day stays quiet for 30 days and leaves about two thirds of the budget', () => {
+      // GIVEN: 30 days of probes every 30 s, one failed a day (0.035%, a third of the 0.1% budget), the
+      // last probe of each day, so that every evaluation on the hour sees it in its shortest windows.
+      // Rules are evaluated every 30 minutes (in Prometheus every 30 s) to keep the month fast: the
+      // windows of a day and more average the hourly share, which that interval samples evenly.
+      const tests = [{
+        name: 'healthy month',
+        interval: '30s',
+        input_series: [probe('probe_success', oneFailedIn(2880, 30))],
+        alert_rule_test: ['1d1h', '7d', '15d', '22d', '29d', '30d'].flatMap(quiet),
+        promql_expr_test: [{ expr: `(${budgetLeft('> bool 0.6')}) * (${budgetLeft('< bool 0.7')})`, eval_time: '30d', exp_samples: [sample] }],
+      }];
+      // WHEN
+      const output = runPromtool({
+        'rules.yaml': everything.one('PrometheusRule').spec,
+        'tests.yaml': { rule_files: ['rules.yaml'], evaluation_interval: '30m', tests },
+      }, 'test', 'rules', 'tests.yaml');
+      // THEN
+      expect(output).toContain('SUCCESS');
+    });
   });
 });

@@ -29,14 +29,26 @@ describe('dashboard ConfigMap', () => {
 
   test('covers probe success, availability and latency, replicas, bucket requests and errors, and the seeder', () => {
     expect(model.panels.map((p: Obj) => p.title)).toEqual([
-      'Probe', 'Availability', 'Probe duration', 'Probe latency', 'Replicas', 'Bucket site: requests', 'Bucket site: errors', 'Seeder Job',
+      'Probe', 'Availability', 'Probe duration', 'Error budget left', 'Probe latency', 'Error budget burn rate', 'Replicas',
+      'Bucket site: requests', 'Bucket site: errors', 'Seeder Job',
     ]);
     expect(panel('Probe').targets[0].expr).toBe('max(probe_success{job="s3www-site-web"})');
     expect(panel('Availability').targets[0].expr).toBe('avg(avg_over_time(probe_success{job="s3www-site-web"}[$__range]))');
     expect(panel('Probe latency').targets.map((t: Obj) => t.expr)).toEqual([
       'max(probe_duration_seconds{job="s3www-site-web"})',
+      's3www:probe_duration_seconds:avg_over_time5m{job="s3www-site-web"}',
+      's3www:probe_duration_seconds:quantile95_over_time1h{job="s3www-site-web"}',
       'max by (phase) (probe_http_duration_seconds{job="s3www-site-web"})',
     ]);
+    expect(panel('Error budget left').targets.map((t: Obj) => t.expr)).toEqual(['s3www:error_budget_remaining:ratio30d{job="s3www-site-web"}']);
+    expect(panel('Error budget left').fieldConfig.defaults).toEqual({
+      unit: 'percentunit',
+      max: 1,
+      thresholds: { mode: 'absolute', steps: [{ color: 'red', value: null }, { color: 'orange', value: 0 }, { color: 'green', value: 0.25 }] },
+    });
+    expect(panel('Error budget burn rate').targets.map((t: Obj) => [t.legendFormat, t.expr])).toEqual(['1h', '6h', '1d', '3d'].map((w) => [
+      w, `(1 - s3www:probe_success:avg_over_time${w}{job="s3www-site-web"}) / 0.001`,
+    ]));
     expect(panel('Replicas').targets.map((t: Obj) => t.expr)).toEqual([
       'max(kube_deployment_status_replicas_available{namespace="site",deployment="web"})',
       'max(kube_deployment_spec_replicas{namespace="site",deployment="web"})',
@@ -97,6 +109,6 @@ describe('dashboard ConfigMap', () => {
     const output = runPromtool({ 'queries.yaml': { groups: [{ name: 'dashboard', rules }] } }, 'check', 'rules', 'queries.yaml');
     // THEN
     expect(output).toContain(`SUCCESS: ${rules.length} rules found`);
-    expect(rules.length).toBe(13);
+    expect(rules.length).toBe(20);
   });
 });
