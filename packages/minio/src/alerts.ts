@@ -27,7 +27,7 @@ export interface MinioAlertOptions {
 
   /**
    * Extra labels on every alert, for Alertmanager routing (e.g. `team: storage`).
-   * @default - `severity` and `namespace` only
+   * @default - `severity`, `namespace` and `component` only
    */
   readonly labels?: { [key: string]: string };
 }
@@ -84,16 +84,18 @@ export function alertRules(props: MinioAlertsProps): AlertRule[] {
   const extra = options.labels ?? {};
   for (const key of Object.keys(extra)) {
     checkPrometheusLabelName('metrics.alerts.labels', key);
-    if (key === 'severity' || key === 'namespace') {
-      fail('metrics.alerts.labels', 'must not set \'severity\' or \'namespace\', which every alert sets itself', key);
+    if (key === 'severity' || key === 'namespace' || key === 'component') {
+      fail('metrics.alerts.labels', 'must not set \'severity\', \'namespace\' or \'component\', which every alert sets itself', key);
     }
   }
   const instance = `${namespace}/${props.name}`;
+  // Alertmanager inhibits an instance's warnings while one of its critical alerts fires, by this label.
+  const component = `minio/${props.name}`;
   const rule = (alert: string, severity: Severity, expr: string, waitFor: string | undefined, summary: string, description: string): AlertRule => ({
     alert,
     expr,
     for: waitFor,
-    labels: { ...extra, severity, namespace },
+    labels: { ...extra, severity, namespace, component },
     annotations: { summary, description, runbook_url: `${base}#${alert.toLowerCase()}` },
   });
 

@@ -30,7 +30,7 @@ describe('alerts', () => {
         alert: 'MinioDown',
         expr: `sum(up${MINIO}) == 0 or absent(up${MINIO})`,
         for: '5m',
-        labels: { severity: 'critical', namespace: 'storage' },
+        labels: { severity: 'critical', namespace: 'storage', component: 'minio/minio' },
         annotations: {
           summary: 'MinIO storage/minio is down',
           description: 'Prometheus has scraped no MinIO pod of storage/minio for 5 minutes: the S3 API is most likely unavailable to its clients.',
@@ -41,7 +41,7 @@ describe('alerts', () => {
         alert: 'MinioNotReady',
         expr: `max(minio_cluster_nodes_offline_total${MINIO}) > 0`,
         for: '5m',
-        labels: { severity: 'warning', namespace: 'storage' },
+        labels: { severity: 'warning', namespace: 'storage', component: 'minio/minio' },
         annotations: {
           summary: 'MinIO storage/minio has {{ $value }} node(s) offline',
           description: '{{ $value }} MinIO node(s) of storage/minio have been offline for 5 minutes. Data stays available while the erasure sets keep their quorum; one more failure may stop writes.',
@@ -52,7 +52,7 @@ describe('alerts', () => {
         alert: 'MinioDrivesOffline',
         expr: `max(minio_cluster_drive_offline_total${MINIO}) > 0`,
         for: '5m',
-        labels: { severity: 'warning', namespace: 'storage' },
+        labels: { severity: 'warning', namespace: 'storage', component: 'minio/minio' },
         annotations: {
           summary: 'MinIO storage/minio has {{ $value }} drive(s) offline',
           description: '{{ $value }} drive(s) of storage/minio have been offline for 5 minutes. Objects are still served from parity while the quorum holds, with less redundancy.',
@@ -63,7 +63,7 @@ describe('alerts', () => {
         alert: 'MinioCapacityHigh',
         expr: `100 * (1 - max(minio_cluster_capacity_usable_free_bytes${MINIO}) / max(minio_cluster_capacity_usable_total_bytes${MINIO})) > 80`,
         for: '15m',
-        labels: { severity: 'warning', namespace: 'storage' },
+        labels: { severity: 'warning', namespace: 'storage', component: 'minio/minio' },
         annotations: {
           summary: 'MinIO storage/minio has used {{ $value | humanize }}% of its usable capacity',
           description: 'More than 80% of the usable capacity of storage/minio has been in use for 15 minutes. MinIO refuses writes when its drives are full.',
@@ -74,7 +74,7 @@ describe('alerts', () => {
         alert: 'MinioPvcAlmostFull',
         expr: `max by (namespace, persistentvolumeclaim) (100 * (1 - kubelet_volume_stats_available_bytes${CLAIMS} / kubelet_volume_stats_capacity_bytes${CLAIMS})) > 85`,
         for: '5m',
-        labels: { severity: 'warning', namespace: 'storage' },
+        labels: { severity: 'warning', namespace: 'storage', component: 'minio/minio' },
         annotations: {
           summary: 'MinIO volume {{ $labels.persistentvolumeclaim }} is {{ $value | humanize }}% full',
           description: 'The PersistentVolumeClaim {{ $labels.persistentvolumeclaim }} of storage/minio has been more than 85% full for 5 minutes.',
@@ -142,7 +142,7 @@ describe('alerts', () => {
     expect(rule).toEqual({
       alert: 'MinioBucketJobFailed',
       expr: 'max by (job_name) (kube_job_failed{namespace="storage",job_name=~"minio-buckets-[0-9a-f]{8}",condition="true"}) > 0',
-      labels: { severity: 'warning', namespace: 'storage' },
+      labels: { severity: 'warning', namespace: 'storage', component: 'minio/minio' },
       annotations: {
         summary: 'MinIO bucket Job {{ $labels.job_name }} failed',
         description: 'The Job creating the buckets of storage/minio gave up after its retries: buckets may be missing or unversioned.',
@@ -206,7 +206,9 @@ describe('alerts', () => {
       ['a label that is not a Prometheus label', { labels: { 'team-name': 'a' } },
         "'metrics.alerts.labels' must be a Prometheus label name (letters, digits and '_', not starting with a digit or '__'), got 'team-name'"],
       ['a label the rules set', { labels: { severity: 'info' } },
-        "'metrics.alerts.labels' must not set 'severity' or 'namespace', which every alert sets itself, got 'severity'"],
+        "'metrics.alerts.labels' must not set 'severity', 'namespace' or 'component', which every alert sets itself, got 'severity'"],
+      ['the component label', { labels: { component: 'storage' } },
+        "'metrics.alerts.labels' must not set 'severity', 'namespace' or 'component', which every alert sets itself, got 'component'"],
     ])('%s fails', (_case, alerts, message) => {
       expectError(() => deploy(alerts as MinioAlertOptions), message);
     });

@@ -31,7 +31,7 @@ function scraped(metric: string, values: string, pods = 2, labels = ''): Json[] 
 
 function alert(labels: Json, summary: string, description: string, name: string): Json {
   return {
-    exp_labels: { namespace: 'storage', ...labels },
+    exp_labels: { namespace: 'storage', component: 'minio/minio', ...labels },
     exp_annotations: { summary, description, runbook_url: `${RUNBOOK}#${name.toLowerCase()}` },
   };
 }
