@@ -9,7 +9,7 @@ import { createHash } from 'crypto';
 import { readdirSync, readFileSync } from 'fs';
 import { createRequire } from 'module';
 import { join } from 'path';
-import { runInThisContext } from 'vm';
+import { constants, runInThisContext } from 'vm';
 import { brotliDecompressSync } from 'zlib';
 import { ExitCode } from './errors';
 import { PROGRAM_PART_PREFIX } from '../src/seeder-files';
@@ -38,6 +38,11 @@ try {
 }
 const filename = join(__dirname, 'index.js');
 // The same wrapper Node puts around a CommonJS module, so the bundle runs as if it were required.
-const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename });
+// The SDK loads node:http with a dynamic import(), which code compiled by vm refuses ("A dynamic
+// import callback was not specified") unless it is given the main context's loader.
+const wrapper = runInThisContext(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  filename,
+  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+});
 const program = { exports: {} };
 wrapper.call(program.exports, program.exports, createRequire(filename), program, filename, __dirname);

@@ -139,6 +139,28 @@ describe('the seeder Job', () => {
     // THEN it got past the configuration (exit 2) to the backend (exit 3)
     expect(status).toBe(3);
   });
+
+  test('run by the mounted loader with the Job\'s flags, the program reaches the network', async () => {
+    // GIVEN the mounted files, the Job's environment and a backend address where nothing listens
+    const mount = mkdtempSync(join(tmpdir(), 'seeder-mount-'));
+    const port = await freePort();
+    try {
+      writeFileSync(join(mount, 'load.js'), configMaps[0].data['load.js']);
+      configMaps.forEach((c, i) => writeFileSync(join(mount, `program.br.${i}`), Buffer.from(c.binaryData[`program.br.${i}`], 'base64')));
+      writeFileSync(join(mount, 'accessKey'), 'loader-test');
+      writeFileSync(join(mount, 'secretKey'), 'loader-test-secret');
+      const keys = { S3_ACCESS_KEY_FILE: join(mount, 'accessKey'), S3_SECRET_KEY_FILE: join(mount, 'secretKey') };
+      const vars = { ...env(job), ...keys, S3_ENDPOINT: `http://127.0.0.1:${port}`, SEED_BACKEND_TIMEOUT_SECONDS: '1' };
+      // WHEN
+      const run = spawnSync(process.execPath, [...container.command.slice(1, -1), join(mount, 'load.js')], { encoding: 'utf8', env: { PATH: process.env.PATH, ...vars } });
+      // THEN the request left the process and was refused: the SDK's dynamic import() of node:http
+      // works in code the loader compiles (it failed with "A dynamic import callback was not specified")
+      expect(run.status).toBe(3);
+      expect(run.stderr).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+    } finally {
+      rmSync(mount, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('seeder options', () => {
