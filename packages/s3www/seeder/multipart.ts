@@ -6,7 +6,8 @@
  *
  * Nothing becomes visible before `beforeVisible` passed: it runs after the last byte was read
  * and before the PutObject (a body smaller than one part) or the CompleteMultipartUpload. A
- * failure at any point aborts the multipart upload.
+ * failure at any point, or a throw from `beforeVisible` (a checksum mismatch, or content the
+ * bucket already holds), aborts the multipart upload.
  */
 import {
   AbortMultipartUploadCommand, CompletedPart, CompleteMultipartUploadCommand, CreateMultipartUploadCommand,
@@ -26,14 +27,24 @@ export interface ObjectParams {
 export interface StreamUploadOptions {
   readonly partSize: number;
   readonly queueSize: number;
-  /** Throws to keep the object invisible, e.g. when the checksum does not match. */
-  readonly beforeVisible: () => void;
+  /**
+   * Throws to keep the object invisible, e.g. when the checksum does not match. May return
+   * metadata known only once every byte went through (the SHA-256): a single PutObject stores it
+   * with the object; a multipart upload cannot (its metadata is fixed when it is created), so the
+   * caller records it after completion.
+   */
+  readonly beforeVisible: () => Record<string, string> | void;
+}
+
+/** How the object was stored: by one PutObject, or by a multipart upload. */
+export interface StoredObject {
+  readonly multipart: boolean;
 }
 
 /** Feeds every chunk of a body to `write`, resolving after the last one (see `OpenedSource.pipeTo`). */
 export type BodyPipe = (write: ChunkWriter) => Promise<void>;
 
-export async function uploadStream(client: S3Client, params: ObjectParams, body: BodyPipe, options: StreamUploadOptions): Promise<void> {
+export async function uploadStream(client: S3Client, params: ObjectParams, body: BodyPipe, options: StreamUploadOptions): Promise<StoredObject> {
   const free: Buffer[] = [];
   const take = () => free.pop() ?? Buffer.allocUnsafe(options.partSize);
   const parts: CompletedPart[] = [];
@@ -117,9 +128,11 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
     await body(write);
     if (partNumber === 0) {
       // Smaller than one part: a single PutObject, which is atomic by itself.
-      options.beforeVisible();
-      await client.send(new PutObjectCommand({ ...params, Body: (current ?? Buffer.alloc(0)).subarray(0, filled), ContentLength: filled }));
-      return;
+      const known = options.beforeVisible() ?? {};
+      await client.send(new PutObjectCommand({
+        ...params, Metadata: { ...params.Metadata, ...known }, Body: (current ?? Buffer.alloc(0)).subarray(0, filled), ContentLength: filled,
+      }));
+      return { multipart: false };
     }
     if (filled > 0) await sendPart(current!, filled);
     await Promise.all(inFlight);
@@ -129,6 +142,7 @@ export async function uploadStream(client: S3Client, params: ObjectParams, body:
     await client.send(new CompleteMultipartUploadCommand({
       Bucket: params.Bucket, Key: params.Key, UploadId: uploadId, MultipartUpload: { Parts: parts },
     }));
+    return { multipart: true };
   } catch (err) {
     stopped = true;
     await waiting?.catch(() => undefined);

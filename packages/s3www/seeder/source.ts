@@ -25,6 +25,7 @@ export interface OpenedSource {
   /** The Content-Length the server announced, if any. */
   readonly contentLength?: number;
   readonly etag?: string;
+  readonly lastModified?: string;
   /** Drops the connection (after a failure elsewhere). */
   close(): void;
 }
@@ -33,6 +34,8 @@ export interface OpenOptions {
   readonly idleTimeoutMs: number;
   /** Sent as If-None-Match to ask whether the stored copy is still current. */
   readonly ifNoneMatch?: string;
+  /** Sent as If-Modified-Since, for sources that send Last-Modified but no ETag. */
+  readonly ifModifiedSince?: string;
 }
 
 const MAX_REDIRECTS = 5;
@@ -68,6 +71,7 @@ export async function openSource(url: URL, options: OpenOptions): Promise<Opened
       contentType: response.headers['content-type'],
       contentLength: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
       etag: response.headers.etag,
+      lastModified: response.headers['last-modified'],
       close,
     };
   }
@@ -80,7 +84,10 @@ function idleError(idleTimeoutMs: number): SeedError {
 function requestOnce(url: URL, options: OpenOptions): Promise<{ request: ClientRequest; response: IncomingMessage }> {
   return new Promise((resolve, reject) => {
     const get = url.protocol === 'https:' ? httpsGet : httpGet;
-    const request = get(url, { headers: options.ifNoneMatch ? { 'if-none-match': options.ifNoneMatch } : {} });
+    const headers: Record<string, string> = {};
+    if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
+    if (options.ifModifiedSince) headers['if-modified-since'] = options.ifModifiedSince;
+    const request = get(url, { headers });
     const timer = setTimeout(() => request.destroy(idleError(options.idleTimeoutMs)), options.idleTimeoutMs);
     request.once('response', (response) => {
       clearTimeout(timer);

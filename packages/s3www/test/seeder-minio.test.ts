@@ -1,0 +1,147 @@
+/**
+ * The seeder as shipped, against the real MinIO server (tools/programs/build.js), for what
+ * depends on the backend's own behaviour: an unchanged object is never written again, even when
+ * its source sends neither ETag nor Last-Modified, because the SHA-256 recorded on the stored
+ * object is compared before the upload becomes visible.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { GetObjectTaggingCommand, HeadObjectCommand, HeadObjectCommandOutput, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { runSeeder, SeederRun } from './support/run-seeder';
+import { sha256, SourceServer } from './support/source-server';
+import { MinioServer, startMinio } from '../../../tools/testing/minio';
+
+const MIB = 1024 * 1024;
+
+let minio: MinioServer;
+let source: SourceServer;
+let s3: S3Client;
+let keyFiles: string;
+
+beforeAll(async () => {
+  [minio, source] = await Promise.all([startMinio(), SourceServer.start()]);
+  s3 = new S3Client({ endpoint: minio.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey } });
+  keyFiles = mkdtempSync(join(tmpdir(), 'seeder-minio-keys-'));
+  writeFileSync(join(keyFiles, 'accessKey'), minio.accessKey);
+  writeFileSync(join(keyFiles, 'secretKey'), minio.secretKey);
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await Promise.all([minio?.stop(), source?.close()]);
+  rmSync(keyFiles, { recursive: true, force: true });
+});
+
+/** A source that sends no ETag and no Last-Modified: every request gets the whole body. */
+function plainFile(path: string, body: () => Buffer, contentType = 'application/octet-stream'): string {
+  return source.route(path, (_req, res) => {
+    const bytes = body();
+    res.writeHead(200, { 'content-length': bytes.length, 'content-type': contentType }).end(bytes);
+  });
+}
+
+function seed(sources: unknown): Promise<SeederRun> {
+  return runSeeder({
+    S3_ENDPOINT: minio.endpoint,
+    S3_BUCKET: 'site',
+    SEED_SOURCES: JSON.stringify(sources),
+    S3_ACCESS_KEY_FILE: join(keyFiles, 'accessKey'),
+    S3_SECRET_KEY_FILE: join(keyFiles, 'secretKey'),
+  });
+}
+
+const head = (key: string): Promise<HeadObjectCommandOutput> => s3.send(new HeadObjectCommand({ Bucket: 'site', Key: key }));
+const outcome = (run: SeederRun, key: string) => run.logs.find((l) => l.key === key && (l.msg === 'skipped' || l.msg === 'uploaded'));
+/** The SHA-256 recorded on an object: its metadata (single PutObject) or its tag (multipart). */
+async function recorded(key: string): Promise<{ metadata?: string; tag?: string }> {
+  const [stored, tags] = await Promise.all([head(key), s3.send(new GetObjectTaggingCommand({ Bucket: 'site', Key: key }))]);
+  return { metadata: stored.Metadata?.['seed-sha256'], tag: tags.TagSet?.find((t) => t.Key === 'seed-sha256')?.Value };
+}
+const pendingUploads = async () => (await s3.send(new ListMultipartUploadsCommand({ Bucket: 'site' }))).Uploads ?? [];
+
+describe.each([
+  ['a single PutObject', 300 * 1024, '', 'metadata'],
+  ['a multipart upload', 20 * MIB, '-3', 'tag'],
+] as const)('without ETag or Last-Modified, %s', (_, size, partsSuffix, where) => {
+  const key = `plain-${size}.bin`;
+  let bytes = Buffer.alloc(size, 7);
+  let first: SeederRun;
+  let stored: HeadObjectCommandOutput;
+
+  beforeAll(async () => {
+    const url = plainFile(`/${key}`, () => bytes);
+    first = await seed([{ url, key }]);
+    stored = await head(key);
+  });
+
+  test(`the first run stores the bytes with their SHA-256 recorded in the object's ${where}`, async () => {
+    expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(outcome(first, key)).toMatchObject({ msg: 'uploaded', bytes: size, sha256: sha256(bytes) });
+    expect(stored.ContentLength).toBe(size);
+    // The multipart object is the one CompleteMultipartUpload made: recording its SHA-256 wrote no byte.
+    expect(stored.ETag).toMatch(new RegExp(`^"[0-9a-f]{32}${partsSuffix}"$`));
+    expect(await recorded(key)).toEqual({ [where]: sha256(bytes) });
+  });
+
+  test('a rerun downloads the same bytes and aborts the upload: the object is not written again', async () => {
+    // GIVEN the source was asked once, unconditionally
+    const hits = source.hitsOf(`/${key}`);
+    // WHEN
+    const second = await seed([{ url: source.url(`/${key}`), key }]);
+    // THEN the source was downloaded again (it offers nothing to ask with), nothing was written
+    expect(second.code).toBe(0);
+    expect(source.hitsOf(`/${key}`)).toBe(hits + 1);
+    expect(outcome(second, key)).toMatchObject({
+      msg: 'skipped', reason: 'content unchanged: the stored object has the same sha256 (upload aborted before it became visible)',
+    });
+    const after = await head(key);
+    expect({ etag: after.ETag, modified: after.LastModified, metadata: after.Metadata })
+      .toEqual({ etag: stored.ETag, modified: stored.LastModified, metadata: stored.Metadata });
+    expect(await pendingUploads()).toEqual([]);
+  });
+
+  test('changed bytes are written, with their new SHA-256', async () => {
+    // GIVEN
+    bytes = Buffer.alloc(size, 8);
+    // WHEN
+    const third = await seed([{ url: source.url(`/${key}`), key }]);
+    // THEN
+    expect(outcome(third, key)).toMatchObject({ msg: 'uploaded', sha256: sha256(bytes) });
+    expect(await recorded(key)).toEqual({ [where]: sha256(bytes) });
+    expect(await pendingUploads()).toEqual([]);
+  });
+});
+
+test('the same bytes under a new content type are written again', async () => {
+  // GIVEN an object stored as application/octet-stream
+  const url = plainFile('/typed.dat', () => Buffer.from('same bytes'));
+  expect(outcome(await seed([{ url }]), 'typed.dat')).toMatchObject({ msg: 'uploaded', contentType: 'application/octet-stream' });
+  // WHEN the source list now declares a content type
+  const run = await seed([{ url, contentType: 'text/plain' }]);
+  // THEN
+  expect(outcome(run, 'typed.dat')).toMatchObject({ msg: 'uploaded', contentType: 'text/plain' });
+  expect((await head('typed.dat')).ContentType).toBe('text/plain');
+});
+
+test('a source that sends only Last-Modified is asked with If-Modified-Since, and a 304 skips it', async () => {
+  // GIVEN
+  const lastModified = new Date(Date.now() - 3600_000).toUTCString();
+  const asked: Array<string | undefined> = [];
+  const url = source.route('/dated.txt', (req, res) => {
+    asked.push(req.headers['if-modified-since']);
+    if (req.headers['if-modified-since'] === lastModified) {
+      res.writeHead(304).end();
+      return;
+    }
+    res.writeHead(200, { 'last-modified': lastModified, 'content-type': 'text/plain' }).end('dated');
+  });
+  // WHEN
+  const first = await seed([{ url }]);
+  const second = await seed([{ url }]);
+  // THEN
+  expect(outcome(first, 'dated.txt')).toMatchObject({ msg: 'uploaded' });
+  expect((await head('dated.txt')).Metadata?.['seed-source-last-modified']).toBe(lastModified);
+  expect(asked).toEqual([undefined, lastModified]);
+  expect(outcome(second, 'dated.txt')).toMatchObject({ msg: 'skipped', reason: 'source not modified since the stored copy (Last-Modified)' });
+});
