@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -41,10 +41,18 @@ export interface BackupOptions {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * A vault, typically in another region, that every recovery point is copied to and kept in for the same retention.
+   * A vault that every recovery point is copied to after its backup job completes, for disaster recovery:
+   * in another region (its key must be in that region too), e.g. `BackupVault.fromBackupVaultArn()` of a
+   * vault a stack in that region creates. The copy is kept for `copyRetention`.
    * @default - no copy
    */
   readonly copyTo?: backup.IBackupVault;
+
+  /**
+   * How long each copy is kept in the `copyTo` vault: whole days, 1 to 36500.
+   * @default - the `retention`
+   */
+  readonly copyRetention?: Duration;
 }
 
 /** Properties of {@link VolumeBackup}. */
@@ -76,6 +84,12 @@ export class VolumeBackup extends Construct {
   /** How long recovery points are kept. */
   public readonly retention: Duration;
 
+  /** The vault recovery points are copied to, if any. */
+  public readonly copyTo?: backup.IBackupVault;
+
+  /** How long copies are kept in `copyTo`, if there is a copy. */
+  public readonly copyRetention?: Duration;
+
   constructor(scope: Construct, id: string, props: VolumeBackupProps) {
     super(scope, id);
     this.tagKey = props.tagKey ?? 'backup';
@@ -83,9 +97,20 @@ export class VolumeBackup extends Construct {
     this.tagValue = props.tagValue ?? props.clusterName;
     checkTagValue('backup.tagValue', this.tagValue);
     this.retention = props.retention ?? Duration.days(35);
-    const days = this.retention.toSeconds({ integral: false }) / 86400;
-    if (!Number.isInteger(days) || days < 1 || days > 36500) {
-      throw new Error(`'backup.retention' must be a whole number of days between 1 and 36500, got ${this.retention.toHumanString()}`);
+    checkRetentionDays('backup.retention', this.retention);
+    if (props.copyRetention && !props.copyTo) {
+      throw new Error("'backup.copyRetention' needs 'backup.copyTo': it is how long the copies in that vault are kept; set both or neither");
+    }
+    this.copyTo = props.copyTo;
+    if (props.copyTo) {
+      this.copyRetention = props.copyRetention ?? this.retention;
+      checkRetentionDays('backup.copyRetention', this.copyRetention);
+      const here = Stack.of(this).region;
+      const there = props.copyTo.env.region;
+      if (!Token.isUnresolved(here) && !Token.isUnresolved(there) && here === there) {
+        Annotations.of(this).addWarningV2('@s3www-eks/cluster:backupCopySameRegion',
+          `'backup.copyTo' is a vault in ${here}, the stack's own region: the copies do not survive the loss of the region; use a vault in another region`);
+      }
     }
 
     const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'VaultKey', {
@@ -101,7 +126,7 @@ export class VolumeBackup extends Construct {
         startWindow: Duration.hours(1),
         completionWindow: Duration.hours(8),
         deleteAfter: this.retention,
-        copyActions: props.copyTo ? [{ destinationBackupVault: props.copyTo, deleteAfter: this.retention }] : undefined,
+        copyActions: props.copyTo ? [{ destinationBackupVault: props.copyTo, deleteAfter: this.copyRetention }] : undefined,
       })],
     });
 
@@ -123,5 +148,13 @@ export class VolumeBackup extends Construct {
         conditions: { StringEquals: [{ ConditionKey: `aws:ResourceTag/${this.tagKey}`, ConditionValue: this.tagValue }] },
       },
     });
+  }
+}
+
+/** Throws unless the duration is a whole number of days that AWS Backup accepts as a lifecycle. */
+function checkRetentionDays(prop: string, retention: Duration): void {
+  const days = retention.toSeconds({ integral: false }) / 86400;
+  if (!Number.isInteger(days) || days < 1 || days > 36500) {
+    throw new Error(`'${prop}' must be a whole number of days between 1 and 36500, got ${retention.toHumanString()}`);
   }
 }

@@ -1,14 +1,27 @@
 import { Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { checkEmails } from './validation';
 
-/** Options of an AWS Budgets cost budget with e-mail alerts. */
+/** Options of an AWS Budgets cost budget. */
 export interface BudgetOptions {
-  /** Monthly cost limit in USD. */
+  /** Monthly cost limit in USD; more than 0. */
   readonly monthlyLimitUsd: number;
 
-  /** E-mail addresses alerted when actual cost crosses a threshold; 1 to 10 (the AWS Budgets limit per notification). */
-  readonly emails: string[];
+  /**
+   * E-mail addresses AWS Budgets alerts itself when actual cost crosses a threshold; at most 10 (the AWS
+   * Budgets limit per notification). No confirmation needed, unlike the topic's e-mail subscriptions.
+   * @default - none: the topic alone is notified
+   */
+  readonly emails?: string[];
+
+  /**
+   * SNS topic alerted when actual cost crosses a threshold. Its policy must let `budgets.amazonaws.com`
+   * publish (the cluster's own notification topic does).
+   * @default - the cluster's notification topic when `notifications` is set, else none
+   */
+  readonly topic?: sns.ITopic;
 
   /**
    * Alert thresholds in percent of the monthly limit (1 to 1000), one notification each; at most 5.
@@ -23,22 +36,16 @@ export interface BudgetOptions {
   readonly budgetName?: string;
 }
 
-// Deliberately simple (what AWS Budgets will deliver to): one @, no spaces, a dotted domain.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /** Validates the options, naming the prop, and returns the thresholds. */
-function validate(options: BudgetOptions): number[] {
+function validate(options: BudgetOptions, topic: sns.ITopic | undefined): number[] {
   const known = (n: number) => !Token.isUnresolved(n);
   if (known(options.monthlyLimitUsd) && !(options.monthlyLimitUsd > 0)) {
     throw new Error(`'budget.monthlyLimitUsd' must be a positive amount in USD, got ${options.monthlyLimitUsd}`);
   }
-  if (options.emails.length < 1 || options.emails.length > 10) {
-    throw new Error(`'budget.emails' must list 1 to 10 e-mail addresses, got ${options.emails.length}`);
-  }
-  for (const email of options.emails) {
-    if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
-      throw new Error(`'budget.emails' must contain only e-mail addresses (name@domain.tld), got '${email}'`);
-    }
+  const emails = options.emails ?? [];
+  checkEmails('budget.emails', emails, 10);
+  if (emails.length === 0 && !topic) {
+    throw new Error("'budget' must notify someone: give 'budget.emails' or 'budget.topic', or set the cluster's 'notifications' (its topic is then used), got none");
   }
   const thresholds = options.thresholds ?? [80, 100];
   if (thresholds.length < 1 || thresholds.length > 5) {
@@ -56,12 +63,19 @@ function validate(options: BudgetOptions): number[] {
 }
 
 /**
- * A monthly cost budget for the account, alerting by e-mail when the actual cost crosses each threshold.
- * Budgets are account-wide: give each environment its own account, as AWS recommends, for per-environment alerts.
+ * A monthly cost budget for the account, alerting the topic and the e-mail addresses when the actual
+ * cost crosses each threshold. Budgets are account-wide: give each environment its own account, as AWS
+ * recommends, for per-environment alerts.
+ * @param defaultTopic the topic used when the options name none (the cluster's notification topic)
  */
-export function addBudget(scope: Construct, id: string, options: BudgetOptions): budgets.CfnBudget {
-  const thresholds = validate(options);
-  return new budgets.CfnBudget(scope, id, {
+export function addBudget(scope: Construct, id: string, options: BudgetOptions, defaultTopic?: sns.ITopic): budgets.CfnBudget {
+  const topic = options.topic ?? defaultTopic;
+  const thresholds = validate(options, topic);
+  const subscribers: budgets.CfnBudget.SubscriberProperty[] = [
+    ...(topic ? [{ subscriptionType: 'SNS', address: topic.topicArn }] : []),
+    ...(options.emails ?? []).map((address) => ({ subscriptionType: 'EMAIL', address })),
+  ];
+  const budget = new budgets.CfnBudget(scope, id, {
     budget: {
       budgetName: options.budgetName,
       budgetType: 'COST',
@@ -70,7 +84,10 @@ export function addBudget(scope: Construct, id: string, options: BudgetOptions):
     },
     notificationsWithSubscribers: thresholds.map((threshold) => ({
       notification: { notificationType: 'ACTUAL', comparisonOperator: 'GREATER_THAN', threshold, thresholdType: 'PERCENTAGE' },
-      subscribers: options.emails.map((address) => ({ subscriptionType: 'EMAIL', address })),
+      subscribers,
     })),
   });
+  // AWS Budgets checks that it may publish when the notification is created: the topic policy first.
+  if (topic) budget.node.addDependency(topic);
+  return budget;
 }

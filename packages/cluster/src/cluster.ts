@@ -1,5 +1,6 @@
-import { CfnResource, Names, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Names, Tags, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +10,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cdk8s from 'cdk8s';
 import { Construct, DependencyGroup } from 'constructs';
 import { addManagedAddons, AddonVersions, ManagedAddons, resolveAddonVersions } from './addons';
+import { addClusterAlarms, LoadBalancerAlarms, LoadBalancerAlarmsOptions } from './alarms';
+import { CHAT_WEBHOOK_KEY, CHAT_WEBHOOK_SECRET } from './alertmanager';
 import { BackupOptions, VolumeBackup } from './backup';
 import { addBudget, BudgetOptions } from './budget';
 import { Capacity, CapacityMode, NodeGroupOptions } from './capacity';
@@ -20,8 +23,9 @@ import { createKubectlTarget, KubectlTarget } from './kubectl';
 import { DEFAULT_VERSION, validateVersion } from './kubernetes-version';
 import { AlbController, autoModeIngressClass } from './load-balancing';
 import { GrafanaAdminCredentials, Monitoring, MonitoringOptions } from './monitoring';
-import { acknowledge, acknowledgeManagedPolicies } from './nag';
+import { acknowledge, acknowledgeManagedPolicies, acknowledgeWildcards } from './nag';
 import { addManagedNodeGroup } from './node-group';
+import { DEFAULT_RUNBOOK_BASE_URL, NotificationOptions, Notifications } from './notifications';
 import { PodIdentity, PodIdentityOptions } from './pod-identity';
 import { defaultStorageClass } from './storage-class';
 import { checkLogRetention } from './validation';
@@ -151,10 +155,21 @@ export interface ClusterProps {
   readonly backup?: BackupOptions;
 
   /**
-   * A monthly AWS Budgets cost budget with e-mail alerts.
+   * A monthly AWS Budgets cost budget, alerting the notification topic (with `notifications`) and its own
+   * e-mail addresses.
    * @default - off
    */
   readonly budget?: BudgetOptions;
+
+  /**
+   * Who is told when something goes wrong: an SNS topic (created encrypted, or given), e-mail
+   * subscriptions to it and a chat webhook from Secrets Manager. With it, Alertmanager (of `monitoring`)
+   * routes critical alerts to the topic and the chat and warnings to the chat (or the topic), CloudWatch
+   * alarms watch the control plane, the nodes (with `containerLogs`) and the backup jobs (with `backup`),
+   * and the budget notifies the topic.
+   * @default - off: Alertmanager has no receiver, there are no CloudWatch alarms
+   */
+  readonly notifications?: NotificationOptions;
 
   /**
    * Cost allocation tags (`project`, `environment`, `cost-center`) on every AWS resource of this construct
@@ -213,6 +228,12 @@ export class Cluster extends Construct {
   /** The cost budget, when `budget` is on. */
   public readonly budget?: budgets.CfnBudget;
 
+  /** The notification topic, e-mails and chat webhook, when `notifications` is on. */
+  public readonly notifications?: Notifications;
+
+  /** The CloudWatch alarms of the cluster (control plane, nodes, backup jobs), when `notifications` is on. */
+  public readonly alarms: cloudwatch.Alarm[];
+
   /** Tags the gp3 StorageClass puts on every EBS volume it creates (backup tag and cost tags). */
   public readonly volumeTags: Record<string, string>;
 
@@ -234,6 +255,7 @@ export class Cluster extends Construct {
   private kubectl?: KubectlTarget;
   private externalSecrets?: ExternalSecretsOperator;
   private albControllerChart?: eks.HelmChart;
+  private loadBalancerAlarms?: Construct;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -280,8 +302,15 @@ export class Cluster extends Construct {
       this.backup = new VolumeBackup(this, 'Backup', { ...props.backup, clusterName: this.clusterName });
     }
     this.volumeTags = { ...(this.backup ? { [this.backup.tagKey]: this.backup.tagValue } : {}), ...costTags };
+    if (props.notifications) {
+      this.notifications = new Notifications(this, 'Notifications', { ...props.notifications, clusterName: this.clusterName });
+      if (props.notifications.chatWebhook && !props.monitoring) {
+        Annotations.of(this).addWarningV2('@s3www-eks/cluster:chatWebhookUnused',
+          "'notifications.chatWebhook' is used by Alertmanager only, which 'monitoring' installs: set 'monitoring' too, or leave the webhook out");
+      }
+    }
     if (props.budget) {
-      this.budget = addBudget(this, 'Budget', props.budget);
+      this.budget = addBudget(this, 'Budget', props.budget, this.notifications?.topic);
     }
 
     this.eksCluster = new eks.Cluster(this, 'Resource', {
@@ -325,6 +354,13 @@ export class Cluster extends Construct {
     }
     this.addons = this.managedAddons.all;
     this.ready.add(...Object.values(this.addons));
+    this.alarms = this.notifications ? addClusterAlarms(new Construct(this, 'Alarms'), {
+      clusterName: this.clusterName,
+      topic: this.notifications.topic,
+      runbookBaseUrl: this.notifications.runbookBaseUrl,
+      containerInsights: props.containerLogs !== undefined,
+      backup: this.backup,
+    }) : [];
 
     this.content = new Construct(this, 'Content');
     this.podIdentities = new Construct(this, 'PodIdentities');
@@ -399,6 +435,27 @@ export class Cluster extends Construct {
     return new PodIdentity(this.podIdentities, id, { ...options, cluster: this.eksCluster });
   }
 
+  /**
+   * CloudWatch alarms on an Application Load Balancer that the AWS Load Balancer Controller created for
+   * an Ingress named with the `alb.ingress.kubernetes.io/load-balancer-name` annotation: its 5xx share,
+   * unhealthy targets and no healthy target, sent to the notification topic. Add a dependency on
+   * something that waits for the Ingress' address (a `KubernetesObjectValue` of it): the ARNs are read
+   * at deploy time.
+   */
+  public addLoadBalancerAlarms(id: string, options: LoadBalancerAlarmsOptions): LoadBalancerAlarms {
+    const topic = options.topic ?? this.notifications?.topic;
+    if (!topic) {
+      throw new Error("'addLoadBalancerAlarms' needs a topic to send the alarms to: set the cluster's 'notifications', or the option 'topic'");
+    }
+    if (!this.loadBalancerAlarms) this.loadBalancerAlarms = new Construct(this, 'LoadBalancerAlarms');
+    return new LoadBalancerAlarms(this.loadBalancerAlarms, id, {
+      ...options,
+      topic,
+      namePrefix: this.clusterName,
+      runbookBaseUrl: this.notifications?.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
+    });
+  }
+
   /** Applies a cdk8s chart to the cluster. */
   public addChart(id: string, chart: cdk8s.Chart): eks.KubernetesManifest {
     return this.addManifest(id, ...chart.toJson());
@@ -449,7 +506,31 @@ export class Cluster extends Construct {
       acknowledge(secret, 'Grafana reads its admin password from the synced Kubernetes Secret when its pod starts; rotating means changing the value and restarting Grafana, which no rotation Lambda can do', 'AwsSolutions-SMG4');
       grafanaAdmin = GrafanaAdminCredentials.fromSecretsManager(secret);
     }
-    const monitoring = new Monitoring(this, 'Monitoring', { cluster: target.cluster, grafanaAdmin, options });
+    const notifications = this.notifications;
+    const monitoring = new Monitoring(this, 'Monitoring', { cluster: target.cluster, grafanaAdmin, options, notifications });
+    if (notifications) {
+      // Alertmanager publishes to the topic with its own Pod Identity role, present when its pods start.
+      const identity = new PodIdentity(monitoring, 'AlertmanagerIdentity', {
+        cluster: this.eksCluster,
+        namespace: Monitoring.NAMESPACE,
+        serviceAccount: Monitoring.ALERTMANAGER_SERVICE_ACCOUNT,
+      });
+      notifications.topic.grantPublish(identity);
+      acknowledgeWildcards(identity.role, 'Publishing to a KMS-encrypted SNS topic needs kms:GenerateDataKey* (the data key variants) on the topic key, the only key the statement names');
+      monitoring.prometheusStack.node.addDependency(identity);
+      const webhook = notifications.chatWebhook;
+      if (webhook) {
+        const sync = this.externalSecretsOperator().sync(monitoring, 'ChatWebhookSync', {
+          secret: webhook.secret,
+          namespace: Monitoring.NAMESPACE,
+          name: CHAT_WEBHOOK_SECRET,
+          ...(webhook.urlField ? { keys: { [CHAT_WEBHOOK_KEY]: webhook.urlField } } : { wholeValueKey: CHAT_WEBHOOK_KEY }),
+        });
+        sync.node.addDependency(monitoring.namespace);
+        // Alertmanager's pods mount the Secret; they wait for it, the release does not.
+        monitoring.prometheusStack.node.addDependency(sync);
+      }
+    }
     const source = grafanaAdmin.secretsManagerSecret;
     if (source) {
       const sync = this.externalSecretsOperator().sync(monitoring, 'GrafanaAdminSync', {

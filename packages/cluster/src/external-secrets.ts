@@ -32,6 +32,12 @@ export interface SyncSecretOptions {
   readonly refreshInterval?: Duration;
 }
 
+/** A sync as the cluster itself asks for it: also a plain-text secret copied whole into one key. */
+export interface SyncSpec extends SyncSecretOptions {
+  /** Kubernetes Secret key that receives the whole secret value, for a secret that is not JSON. */
+  readonly wholeValueKey?: string;
+}
+
 /** Props of {@link ExternalSecretsOperator}. */
 export interface ExternalSecretsOperatorProps {
   readonly cluster: eks.ICluster;
@@ -63,7 +69,7 @@ export class ExternalSecretsOperator extends IdentifiedHelmRelease {
   }
 
   /** Grants the operator read access to the secret and applies a SecretStore and ExternalSecret for it. */
-  public sync(scope: Construct, id: string, options: SyncSecretOptions): eks.KubernetesManifest {
+  public sync(scope: Construct, id: string, options: SyncSpec): eks.KubernetesManifest {
     checkDnsLabel('namespace', options.namespace);
     checkDnsLabel('name', options.name);
     const keys = Object.entries(options.keys ?? {});
@@ -91,9 +97,11 @@ export class ExternalSecretsOperator extends IdentifiedHelmRelease {
             refreshInterval: `${(options.refreshInterval ?? Duration.hours(1)).toSeconds()}s`,
             secretStoreRef: { kind: 'SecretStore', name: store },
             target: { name: options.name, creationPolicy: 'Owner' },
-            ...(keys.length > 0
-              ? { data: keys.map(([secretKey, property]) => ({ secretKey, remoteRef: { key: remoteKey, property } })) }
-              : { dataFrom: [{ extract: { key: remoteKey } }] }),
+            ...(options.wholeValueKey
+              ? { data: [{ secretKey: options.wholeValueKey, remoteRef: { key: remoteKey } }] }
+              : keys.length > 0
+                ? { data: keys.map(([secretKey, property]) => ({ secretKey, remoteRef: { key: remoteKey, property } })) }
+                : { dataFrom: [{ extract: { key: remoteKey } }] }),
           },
         },
       ],

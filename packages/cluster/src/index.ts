@@ -1,4 +1,5 @@
 export * from './addons';
+export { LoadBalancerAlarms, LoadBalancerAlarmsOptions, LoadBalancerAlarmsProps } from './alarms';
 export * from './backup';
 export * from './budget';
 export * from './capacity';
@@ -7,4 +8,5 @@ export { ContainerLogsOptions } from './container-logs';
 export * from './cost-tags';
 export { SyncSecretOptions } from './external-secrets';
 export * from './monitoring';
+export { ChatWebhook, NotificationOptions, Notifications, NotificationsProps, SlackWebhookOptions } from './notifications';
 export * from './pod-identity';

@@ -1,7 +1,9 @@
-import { Duration, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, SizeRoundingBehavior, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ALERTMANAGER_SERVICE_ACCOUNT, alertmanagerConfig, CHAT_WEBHOOK_SECRET } from './alertmanager';
+import { Notifications } from './notifications';
 import { DEFAULT_STORAGE_CLASS } from './storage-class';
 import { checkDnsSubdomain } from './validation';
 
@@ -108,9 +110,10 @@ export interface MonitoringOptions {
   readonly grafanaAdmin?: GrafanaAdminCredentials;
 
   /**
-   * More kube-prometheus-stack values (e.g. Alertmanager routes, resources), deep-merged over the ones this
-   * construct sets; lists replace lists. They end up in the template: never put a secret here (reference
-   * Kubernetes Secrets instead, e.g. `alertmanager.alertmanagerSpec.secrets`).
+   * More kube-prometheus-stack values (e.g. resources), deep-merged over the ones this construct sets;
+   * lists replace lists. They end up in the template: never put a secret here (reference Kubernetes
+   * Secrets instead, e.g. `alertmanager.alertmanagerSpec.secrets`). The Alertmanager routing comes from
+   * the cluster's `notifications`.
    * @default - none
    */
   readonly prometheusStackValues?: Record<string, any>;
@@ -129,6 +132,15 @@ export interface MonitoringProps {
    * @default - the defaults of each option
    */
   readonly options?: MonitoringOptions;
+
+  /**
+   * Where Alertmanager sends alerts: it routes by severity to the topic and the chat webhook (see
+   * `Notifications`). Alertmanager's service account needs `sns:Publish` on the topic (the Cluster
+   * construct grants it through Pod Identity) and, with a chat webhook, the Kubernetes Secret
+   * `alertmanager-chat-webhook` (key `url`) in the `monitoring` namespace (the Cluster construct syncs it).
+   * @default - the chart's configuration: Alertmanager has no receiver and every alert reaches nobody
+   */
+  readonly notifications?: Notifications;
 }
 
 /**
@@ -141,6 +153,9 @@ export interface MonitoringProps {
 export class Monitoring extends Construct {
   /** The namespace the stack runs in. */
   public static readonly NAMESPACE = 'monitoring';
+
+  /** Alertmanager's service account, which the cluster gives its SNS permissions through Pod Identity. */
+  public static readonly ALERTMANAGER_SERVICE_ACCOUNT = ALERTMANAGER_SERVICE_ACCOUNT;
 
   /** The blackbox exporter's in-cluster address, for Prometheus Operator `Probe` objects (module `http_2xx`). */
   public static readonly BLACKBOX_EXPORTER_URL = 'blackbox-exporter-prometheus-blackbox-exporter.monitoring.svc:9115';
@@ -163,6 +178,24 @@ export class Monitoring extends Construct {
     const retention = prometheusRetention(options.retention ?? Duration.days(10));
     const storageGib = storageGibibytes(options.storageSize ?? Size.gibibytes(50));
     this.grafanaAdmin = props.grafanaAdmin;
+
+    const notifications = props.notifications;
+    if (!notifications) {
+      Annotations.of(this).addWarningV2('@s3www-eks/cluster:alertsReachNobody',
+        "Alertmanager has no receiver: every alert reaches nobody. Set the cluster's 'notifications' (an SNS topic, e-mails, a chat webhook)");
+    }
+    const alerting = notifications && {
+      alertmanager: {
+        serviceAccount: { create: true, name: ALERTMANAGER_SERVICE_ACCOUNT },
+        config: alertmanagerConfig({
+          topicArn: notifications.topic.topicArn,
+          region: notifications.topic.env.region || Stack.of(this).region,
+          chat: notifications.chatWebhook && { channel: notifications.chatWebhook.channel },
+        }),
+        // Mounted at /etc/alertmanager/secrets/<name>/: the configuration names the file, never the URL.
+        alertmanagerSpec: { secrets: notifications.chatWebhook ? [CHAT_WEBHOOK_SECRET] : [] },
+      },
+    };
 
     this.namespace = new eks.KubernetesManifest(this, 'Namespace', {
       cluster: props.cluster,
@@ -216,6 +249,7 @@ export class Monitoring extends Construct {
           admin: { existingSecret: this.grafanaAdmin.secretName, userKey: this.grafanaAdmin.userKey, passwordKey: this.grafanaAdmin.passwordKey },
           sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } },
         },
+        ...alerting,
       }, options.prometheusStackValues ?? {}),
     });
     this.prometheusStack.node.addDependency(this.namespace);

@@ -31,3 +31,22 @@ export function checkLogRetention(prop: string, value: logs.RetentionDays): void
     throw new Error(`'${prop}' must be a retention CloudWatch Logs accepts (${allowed} days, or logs.RetentionDays.INFINITE), got ${value}`);
   }
 }
+
+// Deliberately simple (what AWS Budgets and SNS will deliver to): one @, no spaces, a dotted domain.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Throws unless every item is an e-mail address, once, and there are at most `max`. */
+export function checkEmails(prop: string, emails: string[], max?: number): void {
+  if (max !== undefined && emails.length > max) {
+    throw new Error(`'${prop}' must list at most ${max} e-mail addresses, got ${emails.length}`);
+  }
+  for (const email of emails) {
+    if (!Token.isUnresolved(email) && !EMAIL.test(email)) {
+      throw new Error(`'${prop}' must contain only e-mail addresses (name@domain.tld), got '${email}'`);
+    }
+  }
+  const repeated = emails.find((email, i) => !Token.isUnresolved(email) && emails.indexOf(email) !== i);
+  if (repeated !== undefined) {
+    throw new Error(`'${prop}' must name each address once, got '${repeated}' twice`);
+  }
+}

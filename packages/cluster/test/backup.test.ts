@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Capacity, ComponentsInstall } from '../src';
@@ -112,6 +112,35 @@ describe('backup', () => {
     expect(cluster.backup!.retention.toDays()).toBe(7);
   });
 
+  test('copies are kept for a retention of their own', () => {
+    // GIVEN
+    const { stack } = clusterStack();
+    const copyTo = backup.BackupVault.fromBackupVaultArn(stack, 'Dr', 'arn:aws:backup:us-west-2:123456789012:backup-vault:dr');
+
+    // WHEN
+    const { stack: withCopy, cluster } = clusterStack({ backup: { retention: Duration.days(35), copyTo, copyRetention: Duration.days(14) } }, stack.node.root as any, 'OwnRetention');
+
+    // THEN
+    Template.fromStack(withCopy).hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [Match.objectLike({
+          Lifecycle: { DeleteAfterDays: 35 },
+          CopyActions: [{ DestinationBackupVaultArn: 'arn:aws:backup:us-west-2:123456789012:backup-vault:dr', Lifecycle: { DeleteAfterDays: 14 } }],
+        })],
+      },
+    });
+    expect(cluster.backup!.copyRetention!.toDays()).toBe(14);
+    expect(cluster.backup!.copyTo).toBe(copyTo);
+    Annotations.fromStack(withCopy).hasNoWarning('*', Match.stringLikeRegexp('backupCopySameRegion'));
+  });
+
+  test('a copy in the stack\'s own region is a warning: it does not survive the loss of the region', () => {
+    const { stack } = clusterStack();
+    const copyTo = backup.BackupVault.fromBackupVaultArn(stack, 'Near', 'arn:aws:backup:us-east-1:123456789012:backup-vault:near');
+    const { stack: withCopy } = clusterStack({ backup: { copyTo } }, stack.node.root as any, 'SameRegion');
+    Annotations.fromStack(withCopy).hasWarning('*', Match.stringLikeRegexp("'backup.copyTo' is a vault in us-east-1, the stack's own region: the copies do not survive the loss of the region"));
+  });
+
   test('needs no Lambda function and no custom resource on a cluster without content', () => {
     const { stack } = clusterStack({ backup: {} });
     expect(providerFootprint(Template.fromStack(stack))).toEqual({ lambdas: 0, customResources: 0 });
@@ -137,6 +166,18 @@ describe('validation', () => {
   ])('rejects a retention of %s', (retention, human) => {
     expect(() => clusterStack({ backup: { retention } }))
       .toThrow(`'backup.retention' must be a whole number of days between 1 and 36500, got ${human}`);
+  });
+
+  test('rejects a copy retention without a copy', () => {
+    expect(() => clusterStack({ backup: { copyRetention: Duration.days(7) } }))
+      .toThrow("'backup.copyRetention' needs 'backup.copyTo': it is how long the copies in that vault are kept; set both or neither");
+  });
+
+  test('rejects a copy retention that is not whole days', () => {
+    const { stack } = clusterStack();
+    const copyTo = backup.BackupVault.fromBackupVaultArn(stack, 'Dr', 'arn:aws:backup:us-west-2:123456789012:backup-vault:dr');
+    expect(() => clusterStack({ backup: { copyTo, copyRetention: Duration.hours(12) } }, stack.node.root as any, 'Half'))
+      .toThrow("'backup.copyRetention' must be a whole number of days between 1 and 36500, got 12 hours");
   });
 
   test('rejects a reserved tag key', () => {

@@ -1,9 +1,11 @@
 import { App, Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { expectCfnLintClean, expectNagClean, nagApp } from '../../../tools/testing/cloudformation';
-import { AutoModeNodePool, Capacity, ClusterProps, ComponentsInstall } from '../src';
-import { addContent, clusterStack } from './fixtures';
+import { AutoModeNodePool, Capacity, ChatWebhook, Cluster, ClusterProps, ComponentsInstall } from '../src';
+import { addContent, clusterStack, vpcStack } from './fixtures';
 
 const OPERATIONS: Partial<ClusterProps> = {
   containerLogs: {},
@@ -41,6 +43,22 @@ const scenarios: Record<string, (app: App) => ReturnType<typeof clusterStack>> =
     return s;
   },
   'auto-mode-operations': (app) => clusterStack({ ...OPERATIONS, capacity: Capacity.autoMode() }, app),
+  // Alerts that reach someone: topic, e-mails, chat webhook, every alarm, a copy to another region.
+  'notifications-alarms-and-disaster-recovery': (app) => {
+    const { stack, vpc } = vpcStack(app);
+    const webhook = secretsmanager.Secret.fromSecretNameV2(stack, 'Webhook', 'alerts/chat');
+    const copyTo = backup.BackupVault.fromBackupVaultArn(stack, 'Dr', 'arn:aws:backup:us-west-2:123456789012:backup-vault:dr');
+    const cluster = new Cluster(stack, 'Cluster', {
+      vpc,
+      ...OPERATIONS,
+      backup: { retention: Duration.days(35), copyTo, copyRetention: Duration.days(14) },
+      budget: { monthlyLimitUsd: 1000 },
+      notifications: { emails: ['oncall@example.com'], chatWebhook: ChatWebhook.slack(webhook) },
+    });
+    addContent(stack, cluster);
+    cluster.addLoadBalancerAlarms('Site', { loadBalancerName: 'site' });
+    return { stack, cluster };
+  },
   'dev-scaled-to-zero': (app) => clusterStack({
     capacity: Capacity.nodeGroups({ name: 'default', minSize: 0, desiredSize: 0, maxSize: 2 }),
     budget: { monthlyLimitUsd: 150, emails: ['dev@example.com'] },

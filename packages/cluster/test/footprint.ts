@@ -6,7 +6,7 @@ import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Capacity } from '../src';
+import { Capacity, ChatWebhook } from '../src';
 import { addContent, appChart, clusterStack, providerFootprint, vpcStack } from './fixtures';
 
 /** The same workload on plain aws-eks-v2: ALB controller, the chart, and ESO with a synced secret. */
@@ -36,16 +36,25 @@ for (const [mode, capacity] of [['node groups', undefined], ['Auto Mode', Capaci
   rows.push([`${mode}, with content (addChart + syncSecret)`, Template.fromStack(s.stack)]);
 }
 // Operations options: the native ones add no function; monitoring needs the kubectl provider.
-rows.push(['node groups, cluster only + containerLogs, backup, budget, costTags', Template.fromStack(clusterStack({
+rows.push(['node groups, cluster only + containerLogs, backup, budget, costTags, notifications', Template.fromStack(clusterStack({
   containerLogs: {},
   backup: {},
   budget: { monthlyLimitUsd: 100, emails: ['ops@example.com'] },
   costTags: { project: 's3www', environment: 'dev', costCenter: 'cc-1' },
+  notifications: { emails: ['oncall@example.com'] },
 }).stack)]);
 rows.push(['node groups, monitoring, no other content', Template.fromStack(clusterStack({ monitoring: {} }).stack)]);
 const ops = clusterStack({ monitoring: {}, containerLogs: {}, backup: {} });
 addContent(ops.stack, ops.cluster);
 rows.push(['node groups, every operations option, with content', Template.fromStack(ops.stack)]);
+for (const withLoadBalancerAlarms of [false, true]) {
+  const { stack: webhookStack } = vpcStack();
+  const webhook = secretsmanager.Secret.fromSecretNameV2(webhookStack, 'Webhook', 'alerts/chat');
+  const alerting = clusterStack({ monitoring: {}, containerLogs: {}, backup: {}, notifications: { chatWebhook: ChatWebhook.slack(webhook) } }, webhookStack.node.root as any, 'Chat');
+  addContent(alerting.stack, alerting.cluster);
+  if (withLoadBalancerAlarms) alerting.cluster.addLoadBalancerAlarms('Site', { loadBalancerName: 'site' });
+  rows.push([withLoadBalancerAlarms ? 'the same + addLoadBalancerAlarms()' : 'node groups, every operations option and notifications with a chat webhook, with content', Template.fromStack(alerting.stack)]);
+}
 rows.push(['plain aws-eks-v2, same content (reference)', plainEksV2()]);
 
 console.log('| Scenario | Lambda functions | Custom resources |');
