@@ -3,3 +3,4 @@ export type { FlowLogOptions } from './flow-logs';
 export { Network } from './network';
 export type { NetworkProps } from './network';
 export { NetworkPreset } from './presets';
+export type { NatGatewayAlarmsOptions } from './nat-alarms';

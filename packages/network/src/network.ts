@@ -1,9 +1,11 @@
 import { Annotations, Tags } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { endpointId } from './endpoints';
 import { addFlowLog, checkFlowLogOptions, FlowLogOptions } from './flow-logs';
+import { addNatGatewayAlarms, checkNatGatewayAlarmsOptions, NatGatewayAlarmsOptions } from './nat-alarms';
 import { applyPreset, NetworkPreset } from './presets';
 import {
   checkClusterName, checkInteger, checkNoNatEndpoints, checkSubnetsFit, checkUniqueEndpoint, checkUniqueEndpoints, MAX_AZS, parseCidr,
@@ -127,6 +129,8 @@ export class Network extends Construct {
   public readonly s3Endpoint?: ec2.IGatewayVpcEndpoint;
 
   private readonly endpoints = new Map<string, ec2.InterfaceVpcEndpoint>();
+  /** Creates the NAT gateways and tells which ones it created (public API of aws-ec2). */
+  private readonly natProvider = ec2.NatProvider.gateway();
   private endpointSecurityGroup?: ec2.SecurityGroup;
   /** The VPC range as a literal: rules built from it stay checkable (cdk-nag cannot evaluate a GetAtt). */
   private readonly cidr: string;
@@ -171,6 +175,7 @@ export class Network extends Construct {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
       maxAzs,
       natGateways,
+      natGatewayProvider: this.natProvider,
       // CDK allocates addresses in this order; largest first keeps every block aligned without gaps.
       subnetConfiguration: privateMask <= publicMask ? [privateGroup, publicGroup] : [publicGroup, privateGroup],
       restrictDefaultSecurityGroup: true,
@@ -210,6 +215,21 @@ export class Network extends Construct {
   /** The interface endpoints added so far, in the order they were added. */
   public get interfaceEndpoints(): ec2.IInterfaceVpcEndpoint[] {
     return [...this.endpoints.values()];
+  }
+
+  /**
+   * CloudWatch alarms on every NAT gateway, sent to the topic when they fire and when they recover:
+   * `NatGatewayPortAllocation` (`ErrorPortAllocation` above 0 in a minute) and `NatGatewayPacketsDropped`
+   * (`PacketsDropCount` above `packetDropPercent` of the packets in a minute). Both clear after 5 minutes
+   * without a breach. Not allowed without NAT gateways.
+   *
+   * @param id scope of the alarms
+   * @param options the topic, and optionally names, threshold and runbook page
+   * @returns the alarms, two per NAT gateway
+   */
+  public addNatGatewayAlarms(id: string, options: NatGatewayAlarmsOptions): cloudwatch.Alarm[] {
+    checkNatGatewayAlarmsOptions(options, this.natProvider.configuredGateways.length);
+    return addNatGatewayAlarms(new Construct(this, id), this.natProvider.configuredGateways, options);
   }
 
   /**

@@ -1,0 +1,105 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { nagApp, nagErrors } from '../../../tools/testing/cloudformation';
+import { Network, NetworkPreset } from '../src';
+import { expectAllLintClean, synth, testStack } from './util';
+
+type Json = Record<string, any>;
+
+const RUNBOOK = 'https://github.com/s3www-eks/s3www-eks/blob/main/docs/operations.md';
+const TOPIC = 'arn:aws:sns:us-east-1:111111111111:alerts';
+
+/** A network with its NAT gateway alarms, and its template. */
+function withAlarms(options: Partial<Parameters<Network['addNatGatewayAlarms']>[1]> = {}, preset?: NetworkPreset) {
+  const stack = testStack();
+  const net = new Network(stack, 'Network', { preset });
+  const topic = sns.Topic.fromTopicArn(stack, 'Alerts', TOPIC);
+  const alarms = net.addNatGatewayAlarms('NatAlarms', { topic, ...options });
+  return { alarms, template: synth(stack) };
+}
+
+describe('NAT gateway alarms', () => {
+  // GIVEN / WHEN: three NAT gateways, one per AZ
+  const { alarms, template } = withAlarms({ alarmNamePrefix: 'web-prod' });
+  const all = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
+  const gateways = Object.keys(template.findResources('AWS::EC2::NatGateway'));
+
+  test('two alarms per NAT gateway, named after the prefix and the zone, to the topic on ALARM and OK', () => {
+    expect(alarms).toHaveLength(6);
+    expect(all.map((a) => a.AlarmName).sort()).toEqual([
+      'web-prod-NatGatewayPacketsDropped-dummy1a', 'web-prod-NatGatewayPacketsDropped-dummy1b', 'web-prod-NatGatewayPacketsDropped-dummy1c',
+      'web-prod-NatGatewayPortAllocation-dummy1a', 'web-prod-NatGatewayPortAllocation-dummy1b', 'web-prod-NatGatewayPortAllocation-dummy1c',
+    ]);
+    for (const alarm of all) {
+      expect(alarm.AlarmActions).toEqual([TOPIC]);
+      expect(alarm.OKActions).toEqual([TOPIC]);
+      expect(alarm.AlarmDescription).toMatch(new RegExp(` Runbook: ${RUNBOOK}#natgateway(portallocation|packetsdropped)$`));
+      // one breaching minute fires, five clean minutes clear
+      expect(alarm).toMatchObject({ EvaluationPeriods: 5, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching' });
+    }
+  });
+
+  test('NatGatewayPortAllocation: any ErrorPortAllocation of its gateway in a minute', () => {
+    const ports = all.filter((a) => a.MetricName === 'ErrorPortAllocation');
+    expect(ports.map((a) => a.Dimensions)).toEqual(gateways.map((id) => [{ Name: 'NatGatewayId', Value: { Ref: id } }]));
+    for (const alarm of ports) {
+      expect(alarm).toMatchObject({ Namespace: 'AWS/NATGateway', Statistic: 'Sum', Period: 60, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    }
+  });
+
+  test('NatGatewayPacketsDropped: dropped packets above 0.01% of the packets the gateway received in a minute', () => {
+    const dropped = all.filter((a) => a.Metrics);
+    expect(dropped).toHaveLength(3);
+    const [first] = dropped;
+    const byId = Object.fromEntries(first.Metrics.map((m: Json) => [m.Id, m.Expression ?? `${m.MetricStat.Metric.MetricName}/${m.MetricStat.Stat}/${m.MetricStat.Period}`]));
+    expect(byId).toEqual({
+      expr_1: 'IF(packets > 0, 100 * FILL(dropped, 0) / packets, 0)',
+      dropped: 'PacketsDropCount/Sum/60',
+      packets: 'FILL(fromSource, 0) + FILL(fromDestination, 0)',
+      fromSource: 'PacketsInFromSource/Sum/60',
+      fromDestination: 'PacketsInFromDestination/Sum/60',
+    });
+    expect(first.Metrics.every((m: Json) => !m.MetricStat || m.MetricStat.Metric.Dimensions[0].Value.Ref === gateways[0])).toBe(true);
+    expect(first).toMatchObject({ Threshold: 0.01, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  test('one NAT gateway (development): two alarms; without a prefix CloudFormation names them', () => {
+    const dev = withAlarms({ packetDropPercent: 0.5, runbookBaseUrl: 'https://wiki.example.com/net' }, NetworkPreset.DEVELOPMENT);
+    const props = Object.values(dev.template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
+    expect(dev.alarms).toHaveLength(2);
+    expect(props.map((a) => a.AlarmName)).toEqual([undefined, undefined]);
+    expect(props.find((a) => a.Metrics)!.Threshold).toBe(0.5);
+    expect(props[0].AlarmDescription).toMatch(/ Runbook: https:\/\/wiki\.example\.com\/net#natgatewayportallocation$/);
+    expect(dev.alarms[0]).toBeInstanceOf(cloudwatch.Alarm);
+  });
+
+  test('cdk-nag AwsSolutions has nothing to say about the alarms', () => {
+    const app = nagApp();
+    const stack = testStack(app);
+    new Network(stack, 'Network').addNatGatewayAlarms('NatAlarms', { topic: sns.Topic.fromTopicArn(stack, 'Alerts', TOPIC) });
+    expect(nagErrors(app)).toEqual([]);
+  });
+
+  test('every template passes cfn-lint', () => {
+    expectAllLintClean();
+  });
+});
+
+describe('validation', () => {
+  const topic = () => sns.Topic.fromTopicArn(testStack(), 'Alerts', TOPIC);
+  test('no NAT gateway, no NAT gateway alarm', () => {
+    const net = new Network(testStack(), 'Network', { preset: NetworkPreset.PRIVATE });
+    expect(() => net.addNatGatewayAlarms('NatAlarms', { topic: topic() }))
+      .toThrow("'addNatGatewayAlarms' needs NAT gateways: this network has 'natGateways' 0 and routes nothing through a NAT gateway");
+  });
+
+  test.each([
+    [{ packetDropPercent: 0 }, "'packetDropPercent' must be a percentage between 0.001 and 100, got 0"],
+    [{ packetDropPercent: 101 }, "'packetDropPercent' must be a percentage between 0.001 and 100, got 101"],
+    [{ alarmNamePrefix: 'web prod' }, "'alarmNamePrefix' must be 1-200 letters, digits, '_', '.' and '-', got 'web prod'"],
+    [{ runbookBaseUrl: 'wiki.example.com/net' }, "'runbookBaseUrl' must be an http(s) URL without a fragment, got 'wiki.example.com/net'"],
+  ])('rejects %j', (options, message) => {
+    expect(() => withAlarms(options)).toThrow(message);
+  });
+});
