@@ -207,6 +207,22 @@ runInMembers(root.testTask, ['test']);
 root.packageTask.reset();
 runInMembers(root.packageTask, ['package'], libraries);
 
+// The libraries in Python, Java and Go: jsii-pacmak into each library's dist/ (what the release
+// publishes, less dist/js and dist/dotnet), then the consumer projects of test/consumers install and
+// use them. Neither is part of `build`, so the JavaScript loop stays as fast; `.ci/run` runs both.
+root.addTask('package:bindings', {
+  description: 'Python wheel and sdist, Maven artifacts and Go module of every library, into packages/*/dist (jsii-pacmak)',
+  exec: 'node tools/bindings/build.js',
+  receiveArgs: true,
+});
+root.addTask('test:consumers', {
+  description: 'Build the Python, Java and Go packages, then run the consumer projects of test/consumers against them',
+  exec: 'bash test/consumers/run.sh',
+  receiveArgs: true,
+});
+// Maven's output and the links to the Go stand-ins (tools/bindings/build.js) of the consumer projects.
+root.gitignore.exclude('/test/consumers/java/target/', '/test/consumers/go/.stand-ins/');
+
 // The main job: synthesize the reference system offline (CloudFormation and plain manifests).
 root.addTask('main', {
   description: 'Synthesize the reference app for every environment, offline, and print a summary',

@@ -1,0 +1,122 @@
+package dev.s3wwweks.consumer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.s3wwweks.cluster.Capacity;
+import dev.s3wwweks.cluster.Cluster;
+import dev.s3wwweks.cluster.NodeGroupOptions;
+import dev.s3wwweks.network.Network;
+import dev.s3wwweks.network.NetworkPreset;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.Role;
+import org.cdk8s.ApiObject;
+import org.cdk8s.ApiObjectMetadata;
+import org.cdk8s.ApiObjectProps;
+import org.cdk8s.Chart;
+
+/**
+ * A Java user's CDK app: a Network and a Cluster on it (two node groups, an admin role, a cdk8s
+ * chart), synthesized offline and checked on the CloudFormation template. Exits non-zero on the first
+ * failed check.
+ */
+public final class ConsumerApp {
+    private ConsumerApp() {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        // run.sh points java.io.tmpdir (and TMPDIR, for the jsii runtime's node) at its scratch folder.
+        Path outdir = Files.createTempDirectory("java-consumer-");
+        software.amazon.awscdk.App app = new software.amazon.awscdk.App(AppProps.builder().outdir(outdir.toString()).build());
+        Stack stack = new Stack(app, "Consumer", StackProps.builder()
+                .env(Environment.builder().account("111111111111").region("eu-west-1").build())
+                .build());
+
+        Network network = Network.Builder.create(stack, "Network")
+                .clusterName("consumer")
+                .preset(NetworkPreset.DEVELOPMENT)
+                .build();
+
+        IRole ops = Role.fromRoleArn(stack, "Ops", "arn:aws:iam::111111111111:role/ops");
+        Cluster cluster = Cluster.Builder.create(stack, "Cluster")
+                .vpc(network.getVpc())
+                .clusterName("consumer")
+                .admins(List.of(ops))
+                .capacity(Capacity.nodeGroups(
+                        NodeGroupOptions.builder().name("general")
+                                .instanceTypes(List.of(new InstanceType("m6i.large"))).minSize(2).maxSize(4).build(),
+                        NodeGroupOptions.builder().name("batch")
+                                .instanceTypes(List.of(new InstanceType("c7i.large"))).minSize(0).maxSize(3)
+                                .labels(Map.of("workload", "batch")).build()))
+                .build();
+
+        org.cdk8s.App k8sApp = new org.cdk8s.App();
+        Chart chart = new Chart(k8sApp, "web");
+        ApiObject.Builder.create(chart, "Namespace")
+                .apiVersion("v1").kind("Namespace")
+                .metadata(ApiObjectMetadata.builder().name("web").build())
+                .build();
+        KubernetesManifest manifest = cluster.addChart("Web", chart);
+
+        app.synth();
+        Template template = Template.fromStack(stack);
+        List<String> checked = new ArrayList<>();
+
+        template.resourceCountIs("AWS::EC2::VPC", 1);
+        template.hasResourceProperties("AWS::EC2::Subnet", Map.of(
+                "Tags", Match.arrayWith(List.of(Map.of("Key", "kubernetes.io/role/internal-elb", "Value", "1")))));
+        checked.add("VPC with internal-elb subnets");
+
+        template.hasResourceProperties("AWS::EKS::Cluster", Map.of("Name", "consumer"));
+        template.resourceCountIs("AWS::EKS::Nodegroup", 2);
+        template.hasResourceProperties("AWS::EKS::Nodegroup", Map.of(
+                "InstanceTypes", List.of("c7i.large"),
+                "Labels", Map.of("workload", "batch"),
+                "ScalingConfig", Map.of("MinSize", 0, "MaxSize", 3, "DesiredSize", 0)));
+        checked.add("cluster 'consumer' with 2 node groups");
+
+        template.hasResourceProperties("AWS::EKS::AccessEntry", Map.of(
+                "PrincipalArn", "arn:aws:iam::111111111111:role/ops",
+                "AccessPolicies", List.of(Map.of(
+                        "AccessScope", Map.of("Type", "cluster"),
+                        "PolicyArn", Map.of("Fn::Join", List.of("", List.of(
+                                "arn:", Map.of("Ref", "AWS::Partition"), ":eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")))))));
+        checked.add("admin access entry");
+
+        // The chart became one kubectl manifest resource of the cluster, holding the chart's objects.
+        String manifestId = stack.getLogicalId((software.amazon.awscdk.CfnElement) manifest.getNode().getDefaultChild());
+        Map<String, Map<String, Object>> manifests = template.findResources("Custom::AWSCDK-EKS-KubernetesResource");
+        if (!manifests.containsKey(manifestId)) {
+            throw new AssertionError("no manifest resource " + manifestId + " among " + manifests.keySet());
+        }
+        String web = String.valueOf(manifests.get(manifestId).get("Properties"));
+        if (!web.contains("\"kind\":\"Namespace\"") || !web.contains("\"name\":\"web\"")) {
+            throw new AssertionError("the chart's Namespace is not in manifest " + manifestId + ": " + web);
+        }
+        checked.add("chart manifest " + manifestId);
+
+        Path assembly = outdir.resolve("Consumer.template.json");
+        if (!Files.exists(assembly)) {
+            throw new AssertionError("no template written to " + assembly);
+        }
+        deleteRecursively(outdir);
+        System.out.println("java consumer: synthesized offline; checked " + String.join("; ", checked));
+    }
+
+    private static void deleteRecursively(final Path dir) throws Exception {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

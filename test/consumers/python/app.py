@@ -1,0 +1,127 @@
+"""A Python user's cdk8s chart: MinIO (distributed) and s3www (ALB ingress, autoscaling, seeded
+content), wired to each other as in the TypeScript READMEs, synthesized and checked object by object.
+
+Installed from the wheels in packages/{minio,s3www}/dist/python only (test/consumers/run.sh)."""
+import json
+
+import cdk8s
+import cdk8s_plus_33 as kplus
+from s3www_eks.minio import (
+    Bucket,
+    Minio,
+    MinioCredentials,
+    MinioTopology,
+    PlacementPolicy,
+)
+from s3www_eks.s3www import (
+    AlbIngressOptions,
+    AutoscalingOptions,
+    BackendCredentials,
+    NetworkPeer,
+    S3www,
+    S3wwwBackend,
+    SeedOptions,
+    SeedSource,
+)
+
+app = cdk8s.App()
+chart = cdk8s.Chart(app, "site")
+
+minio = Minio(chart, "Minio",
+    name="minio",
+    namespace="storage",
+    credentials=MinioCredentials(secret_name="minio-root"),
+    topology=MinioTopology.distributed(replicas=4, drives_per_replica=2, zone_spread=PlacementPolicy.REQUIRED),
+    buckets=[Bucket(name="site", versioning=True)],
+)
+
+site = S3www(chart, "Site",
+    name="site",
+    namespace="web",
+    backend=S3wwwBackend(
+        bucket="site",
+        endpoint=minio.endpoint,
+        credentials=BackendCredentials(secret_name="site-keys"),
+        peers=[NetworkPeer.pods(minio.selector_labels, minio.namespace)],
+    ),
+    ingress=AlbIngressOptions(host="www.example.com"),
+    autoscaling=AutoscalingOptions(min_replicas=2, max_replicas=6, cpu_utilization=70),
+    allow_from=[NetworkPeer.ip_block("10.0.0.0/16")],
+    seed=SeedOptions(sources=[
+        SeedSource(url="https://example.com/index.html", content_type="text/html; charset=utf-8"),
+        SeedSource(url="https://example.com/logo.png", key="img/logo.png"),
+    ]),
+)
+
+# MinIO admits the s3www pods (web tier and seeder share name and instance labels).
+instance = {k: v for k, v in site.selector_labels.items() if k != "app.kubernetes.io/component"}
+web_pods = kplus.Pods.select(chart, "SitePods", labels=instance,
+    namespaces=kplus.Namespaces.select(chart, "Web", names=["web"]))
+minio_policy = minio.allow_from(web_pods)
+
+objects = app.synth_yaml()  # synthesizes every chart; the objects are read back from the chart below
+manifest = chart.to_json()
+
+
+def one(kind, name, namespace):
+    found = [o for o in manifest if o["kind"] == kind and o["metadata"].get("name") == name
+             and o["metadata"].get("namespace") == namespace]
+    assert len(found) == 1, f"expected one {kind} {namespace}/{name}, found {len(found)}: {[o['kind'] + ' ' + o['metadata'].get('name', '') for o in manifest]}"
+    return found[0]
+
+
+def container(obj):
+    return obj["spec"]["template"]["spec"]["containers"][0]
+
+
+checks = []
+
+# MinIO: 4 pods x 2 drives in one erasure-coded pool, zone spread required, a PodDisruptionBudget.
+sts = one("StatefulSet", "minio", "storage")
+assert sts["spec"]["replicas"] == 4, sts["spec"]["replicas"]
+args = container(sts)["args"]
+pool = "http://minio-{0...3}.minio-hl.storage.svc.cluster.local/export{0...1}"
+assert pool in args, args
+assert len(sts["spec"]["volumeClaimTemplates"]) == 2, sts["spec"]["volumeClaimTemplates"]
+zone = [c for c in sts["spec"]["template"]["spec"]["topologySpreadConstraints"] if c["topologyKey"] == "topology.kubernetes.io/zone"]
+assert zone and zone[0]["whenUnsatisfiable"] == "DoNotSchedule", zone
+one("PodDisruptionBudget", "minio", "storage")
+checks.append("minio 4x2 drives, zone spread required, PDB")
+
+# s3www reads the bucket from MinIO's endpoint with the keys of its Secret.
+assert minio.endpoint == "http://minio.storage.svc.cluster.local:9000", minio.endpoint
+deployment = one("Deployment", "site", "web")
+web_args = container(deployment)["args"]
+assert web_args[web_args.index("-endpoint") + 1] == minio.endpoint, web_args
+assert web_args[web_args.index("-bucket") + 1] == "site", web_args
+assert "replicas" not in deployment["spec"], "the autoscaler owns the replica count"
+checks.append("s3www -endpoint " + minio.endpoint)
+
+ingress = one("Ingress", "site", "web")
+assert ingress["spec"]["ingressClassName"] == "alb", ingress["spec"]
+assert ingress["spec"]["rules"][0]["host"] == "www.example.com", ingress["spec"]["rules"]
+hpa = one("HorizontalPodAutoscaler", "site", "web")
+assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 6), hpa["spec"]
+checks.append("ALB ingress, HPA 2-6")
+
+# The seeder Job carries the seed list.
+jobs = [o for o in manifest if o["kind"] == "Job" and o["metadata"]["name"] == site.seed_job_name]
+assert len(jobs) == 1, [o["metadata"]["name"] for o in manifest if o["kind"] == "Job"]
+env = {e["name"]: e.get("value") for e in container(jobs[0]).get("env", [])}
+sources = json.loads(env["SEED_SOURCES"])
+assert [s["url"] for s in sources] == ["https://example.com/index.html", "https://example.com/logo.png"], sources
+assert sources[1]["key"] == "img/logo.png", sources
+checks.append(f"seeder Job {site.seed_job_name} with 2 sources")
+
+# Traffic: s3www may reach the MinIO pods on 9000, and MinIO admits the s3www pods on 9000.
+web_policy = one("NetworkPolicy", "site", "web")
+to_minio = [r for r in web_policy["spec"]["egress"]
+            if any(p.get("podSelector", {}).get("matchLabels") == minio.selector_labels for p in r.get("to", []))]
+assert to_minio and to_minio[0]["ports"][0]["port"] == 9000, web_policy["spec"]["egress"]
+minio_policy_json = one("NetworkPolicy", minio_policy.name, "storage")
+from_web = [r for r in minio_policy_json["spec"]["ingress"]
+            if any(p.get("podSelector", {}).get("matchLabels") == instance for p in r.get("from", []))]
+assert from_web and from_web[0]["ports"][0]["port"] == 9000, minio_policy_json["spec"]["ingress"]
+checks.append("NetworkPolicies s3www->minio:9000 both ways")
+
+print(f"python consumer: {len(manifest)} objects synthesized; checked " + "; ".join(checks))
