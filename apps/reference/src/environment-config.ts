@@ -108,7 +108,15 @@ export interface OperationsSettings {
   readonly containerLogRetention?: RetentionDays;
   /** Present: daily AWS Backup snapshots of the MinIO volumes, kept this long. */
   readonly backupRetention?: Duration;
+  /**
+   * Present: every recovery point is also copied to a vault in the disaster recovery region
+   * (`-c drRegion=...`, default {@link DEFAULT_DR_REGION}) and kept there this long. Needs `backupRetention`.
+   */
+  readonly backupCopyRetention?: Duration;
 }
+
+/** The region recovery points are copied to when `-c drRegion` names none. */
+export const DEFAULT_DR_REGION = 'us-west-2';
 
 /** Everything that differs between dev, staging and prod. */
 export interface EnvironmentConfig {
@@ -130,6 +138,11 @@ export interface EnvironmentConfig {
   readonly seed: SeedFile[];
   /** Cost centre written, with project and environment, on every AWS resource and EBS volume of the cluster. */
   readonly costCenter: string;
+  /**
+   * Monthly AWS Budgets limit in USD, alerted at 80% and 100% of actual cost to the environment's
+   * notification topic (and through it the e-mails of `-c alertEmails`). Always on.
+   */
+  readonly monthlyBudgetUsd: number;
   /** The operations options switched on; none when absent. */
   readonly operations?: OperationsSettings;
   /** Kubernetes namespace of the workload. */
@@ -159,6 +172,11 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
   };
 
   pattern('clusterName', config.clusterName, CLUSTER_NAME, 'must start with a letter or digit and hold at most 100 letters, digits, - or _');
+  // The site's load balancer is named <clusterName>-site, and ALB names have at most 32 characters.
+  if (config.clusterName.length > 27) fail('clusterName', config.clusterName, 'must hold at most 27 characters, so that the load balancer name <clusterName>-site fits in 32');
+  if (!(typeof config.monthlyBudgetUsd === 'number' && config.monthlyBudgetUsd > 0)) {
+    fail('monthlyBudgetUsd', config.monthlyBudgetUsd, 'must be a positive amount in USD');
+  }
   pattern('namespace', config.namespace, DNS_LABEL, 'must be a DNS label (lower-case letters, digits and -, at most 63)');
   pattern('bucket', config.bucket, BUCKET, 'must be a valid S3 bucket name (3-63 lower-case letters, digits, . or -)');
 
@@ -203,6 +221,15 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
   // A budget that allows every pod down at once protects nothing; one pod can only be all or nothing.
   const floor = web.autoscaling?.minReplicas ?? web.replicas;
   range('s3www.maxUnavailable', web.maxUnavailable, 1, Math.max(1, floor - 1));
+
+  const ops = config.operations;
+  if (ops?.backupCopyRetention) {
+    if (!ops.backupRetention) fail('operations.backupCopyRetention', `${ops.backupCopyRetention.toDays()} days`, 'needs operations.backupRetention: only backed-up recovery points are copied');
+    const days = ops.backupCopyRetention.toSeconds() / 86400;
+    if (!Number.isInteger(days) || days < 1 || days > 36500) {
+      fail('operations.backupCopyRetention', ops.backupCopyRetention.toHumanString(), 'must be a whole number of days between 1 and 36500');
+    }
+  }
 
   if (config.seed.length === 0) fail('seed', config.seed, 'must list at least one file');
   config.seed.forEach((file, i) => {

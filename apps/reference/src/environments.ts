@@ -26,6 +26,8 @@ const common = {
 const dev: EnvironmentConfig = {
   ...common,
   name: EnvironmentName.DEV,
+  // Control plane, 2 x t3.medium, 1 NAT gateway, ALB, volumes, KMS keys: about $200 a month at list price.
+  monthlyBudgetUsd: 250,
   clusterName: 's3www-dev',
   controlPlaneLogRetention: RetentionDays.ONE_WEEK,
   network: { cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 1, flowLogRetention: RetentionDays.ONE_WEEK },
@@ -48,6 +50,8 @@ const dev: EnvironmentConfig = {
 const staging: EnvironmentConfig = {
   ...common,
   name: EnvironmentName.STAGING,
+  // 4-6 x m6i.large, 3 NAT gateways, control plane, ALB, volumes, logs, backups: about $560-700 a month.
+  monthlyBudgetUsd: 800,
   operations: {
     prometheusRetention: Duration.days(7),
     containerLogRetention: RetentionDays.ONE_MONTH,
@@ -76,10 +80,15 @@ const staging: EnvironmentConfig = {
 const prod: EnvironmentConfig = {
   ...common,
   name: EnvironmentName.PROD,
+  // 4-9 x m6i.xlarge, 3 NAT gateways, control plane, ALB, 1.25 TB of volumes, logs, backups and their copy: about $1,050-1,750.
+  monthlyBudgetUsd: 2000,
   operations: {
-    prometheusRetention: Duration.days(15),
+    // 30 days: the availability objective's error budget is measured over 30 days.
+    prometheusRetention: Duration.days(30),
     containerLogRetention: RetentionDays.THREE_MONTHS,
     backupRetention: Duration.days(35),
+    // Copies in the disaster recovery region (-c drRegion, default us-west-2): two weeks of restore points.
+    backupCopyRetention: Duration.days(14),
   },
   clusterName: 's3www-prod',
   controlPlaneLogRetention: RetentionDays.ONE_YEAR,

@@ -1,6 +1,8 @@
-import { Capacity, Cluster } from '@s3www-eks/cluster';
+import { Capacity, ChatWebhook, Cluster, LoadBalancerAlarms } from '@s3www-eks/cluster';
 import { Network } from '@s3www-eks/network';
-import { CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,7 +10,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from './environment-config';
-import { CREDENTIALS_PASSWORD_KEY, CREDENTIALS_USER_KEY, WorkloadChart } from './workload-chart';
+import { alertEmails, chatWebhookSecretArn, disasterRecoveryRegion } from './operations-context';
+import { RecoveryVaultStack } from './recovery-stack';
+import { CREDENTIALS_PASSWORD_KEY, CREDENTIALS_USER_KEY, siteLoadBalancerName, WorkloadChart } from './workload-chart';
 
 /** Properties of a {@link ReferenceStack}. */
 export interface ReferenceStackProps extends StackProps {
@@ -50,11 +54,45 @@ export class ReferenceStack extends Stack {
   public readonly manifests: cdk8s.App;
   /** The Kubernetes workload: namespace, NetworkPolicies, MinIO, s3www and the seeder. */
   public readonly workload: WorkloadChart;
+  /** The CloudWatch alarms of the NAT gateways, sent to the cluster's notification topic. */
+  public readonly natGatewayAlarms: cloudwatch.Alarm[];
+  /** The CloudWatch alarms of the site's load balancer, sent to the cluster's notification topic. */
+  public readonly siteAlarms: LoadBalancerAlarms;
+  /**
+   * The disaster recovery vault's stack in the region of `-c drRegion` (default us-west-2), when the
+   * environment copies its recovery points (`operations.backupCopyRetention`).
+   */
+  public readonly recovery?: RecoveryVaultStack;
 
   constructor(scope: Construct, id: string, props: ReferenceStackProps) {
     super(scope, id, props);
     const { config } = props;
     const ops = config.operations;
+    // Alerts reach the e-mails of -c alertEmails (subscribed to the cluster's topic) and the chat of
+    // -c chatWebhookSecretArn; without either, subscribe a pager or e-mail to the topic after deploying.
+    const emails = alertEmails(this);
+    const webhookArn = chatWebhookSecretArn(this, this.region);
+    // Checked whenever given, used by the environments that copy their recovery points.
+    const drRegion = ops?.backupCopyRetention || this.node.tryGetContext('drRegion') !== undefined ? disasterRecoveryRegion(this, this.region) : undefined;
+    let copyTo: backup.IBackupVault | undefined;
+    if (ops?.backupCopyRetention) {
+      this.recovery = new RecoveryVaultStack(scope, `${id}-dr`, {
+        env: { account: this.account, region: drRegion },
+        clusterName: config.clusterName,
+        description: `s3www-eks reference system (${config.name}): disaster recovery vault of the volume backups`,
+        terminationProtection: props.terminationProtection,
+        tags: props.tags,
+      });
+      // The copies need the vault; CloudFormation cannot reference across regions, so it goes by its ARN.
+      this.addStackDependency(this.recovery, 'the backup plan copies its recovery points into the recovery vault');
+      copyTo = backup.BackupVault.fromBackupVaultArn(this, 'RecoveryVault', this.formatArn({
+        service: 'backup',
+        region: this.recovery.region,
+        resource: 'backup-vault',
+        resourceName: RecoveryVaultStack.vaultName(config.clusterName),
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }));
+    }
 
     this.network = new Network(this, 'Network', {
       cidr: config.network.cidr,
@@ -76,7 +114,12 @@ export class ReferenceStack extends Stack {
       costTags: { project: 's3www-eks', environment: config.name, costCenter: config.costCenter },
       monitoring: ops?.prometheusRetention && { retention: ops.prometheusRetention },
       containerLogs: ops?.containerLogRetention && { retention: ops.containerLogRetention },
-      backup: ops?.backupRetention && { retention: ops.backupRetention },
+      backup: ops?.backupRetention && { retention: ops.backupRetention, copyTo, copyRetention: ops.backupCopyRetention },
+      notifications: {
+        emails,
+        chatWebhook: webhookArn ? ChatWebhook.slack(secretsmanager.Secret.fromSecretCompleteArn(this, 'ChatWebhook', webhookArn)) : undefined,
+      },
+      budget: { monthlyLimitUsd: config.monthlyBudgetUsd, budgetName: `${config.clusterName}-monthly` },
       capacity: Capacity.nodeGroups({
         name: 'general',
         instanceTypes: config.nodes.instanceTypes.map((t) => new ec2.InstanceType(t)),
@@ -112,6 +155,11 @@ export class ReferenceStack extends Stack {
     sync.node.addDependency(workload);
 
     const albHost = this.lookUpAlbHost(config, workload);
+    const topic = this.cluster.notifications!.topic;
+    this.natGatewayAlarms = this.network.addNatGatewayAlarms('NatGatewayAlarms', { topic, alarmNamePrefix: config.clusterName });
+    // The ARNs of the load balancer are read once it exists, after the Ingress has its address.
+    this.siteAlarms = this.cluster.addLoadBalancerAlarms('Site', { loadBalancerName: siteLoadBalancerName(config) });
+    this.siteAlarms.node.addDependency(albHost);
     new CfnOutput(this, 'SiteUrl', {
       description: 'Public URL of s3www (the ALB of the Ingress); the seeded file is at <url>/giphy.gif',
       value: `http://${albHost.value}/`,

@@ -17,6 +17,17 @@ export interface WorkloadChartProps {
   readonly credentialsSecretName: string;
 }
 
+/** Name the Ingress gives the site's load balancer, so that its CloudWatch alarms can find it. */
+export function siteLoadBalancerName(config: EnvironmentConfig): string {
+  return `${config.clusterName}-site`;
+}
+
+/** URL path of the first seeded file, which the blackbox probe fetches (the gif of the original system). */
+export function probedPath(config: EnvironmentConfig): string {
+  const [first] = config.seed;
+  return `/${first.key ?? new URL(first.url).pathname.split('/').pop()}`;
+}
+
 /** Key of the MinIO root user in the credentials Secret. */
 export const CREDENTIALS_USER_KEY = 'username';
 /** Key of the MinIO root password in the credentials Secret. */
@@ -99,11 +110,12 @@ export class WorkloadChart extends Chart {
       maxUnavailable: web.maxUnavailable,
       resources: web.resources,
       // The ALB sends to pod IPs (IP targets) from its nodes in the VPC's public subnets.
-      ingress: { healthCheckPath: '/' },
+      ingress: { healthCheckPath: '/', annotations: { 'alb.ingress.kubernetes.io/load-balancer-name': siteLoadBalancerName(config) } },
       allowFrom: [NetworkPeer.ipBlock(config.network.cidr)],
       seed: { sources: config.seed },
-      // The blackbox exporter probes the Service; the library opens s3www's policy to it.
-      monitoring: monitored ? {} : undefined,
+      // The blackbox exporter probes the Service for the seeded object: its success and latency are the
+      // site's availability and latency indicators. The library opens s3www's policy to it.
+      monitoring: monitored ? { path: probedPath(config) } : undefined,
     });
     // MinIO admits the pods of this s3www instance (the web tier and the seeder), nothing else.
     // The library exposes the web pods' labels only: the seeder shares their name and instance.

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { EnvironmentConfig, MinioMode, validateEnvironmentConfig } from '../src/environment-config';
 import { ENVIRONMENTS } from '../src/environments';
 
@@ -41,6 +42,14 @@ describe('validation', () => {
     [(c: any) => { c.namespace = 'S3WWW'; }, "environment 'dev': 'namespace' must be a DNS label (lower-case letters, digits and -, at most 63), got \"S3WWW\""],
     [(c: any) => { c.bucket = 'Site_Bucket'; }, "environment 'dev': 'bucket' must be a valid S3 bucket name (3-63 lower-case letters, digits, . or -), got \"Site_Bucket\""],
     [(c: any) => { c.clusterName = '-bad'; }, "environment 'dev': 'clusterName' must start with a letter or digit"],
+    [(c: any) => { c.clusterName = 's3www-development-cluster-01'; },
+      "environment 'dev': 'clusterName' must hold at most 27 characters, so that the load balancer name <clusterName>-site fits in 32, got \"s3www-development-cluster-01\""],
+    [(c: any) => { c.monthlyBudgetUsd = 0; }, "environment 'dev': 'monthlyBudgetUsd' must be a positive amount in USD, got 0"],
+    [(c: any) => { c.monthlyBudgetUsd = -10; }, "environment 'dev': 'monthlyBudgetUsd' must be a positive amount in USD, got -10"],
+    [(c: any) => { c.operations = { backupCopyRetention: Duration.days(7) }; },
+      "environment 'dev': 'operations.backupCopyRetention' needs operations.backupRetention: only backed-up recovery points are copied, got \"7 days\""],
+    [(c: any) => { c.operations = { backupRetention: Duration.days(7), backupCopyRetention: Duration.hours(36) }; },
+      "environment 'dev': 'operations.backupCopyRetention' must be a whole number of days between 1 and 36500, got \"1 day 12 hours\""],
   ])('rejects a bad setting (%#)', (change, message) => {
     // GIVEN
     const config = devWith(change);

@@ -31,8 +31,11 @@ function oneObject(out: SynthesizedEnvironment, kind: string, match: (o: Json) =
 
 const logGroupNamed = (out: SynthesizedEnvironment, name: string) =>
   oneResource(out, 'AWS::Logs::LogGroup', (r) => r.Properties.LogGroupName === name);
+/** A CloudFormation value as text, references (the notification topic's ARN) shown as ${TOKEN}. */
+const text = (value: any): string => (typeof value === 'string' ? value
+  : value['Fn::Join'] ? (value['Fn::Join'][1] as any[]).map(text).join(value['Fn::Join'][0]) : '${TOKEN}');
 const helmValues = (out: SynthesizedEnvironment, release: string): Json =>
-  JSON.parse(oneResource(out, 'Custom::AWSCDK-EKS-HelmChart', (r) => r.Properties.Release === release).Properties.Values);
+  JSON.parse(text(oneResource(out, 'Custom::AWSCDK-EKS-HelmChart', (r) => r.Properties.Release === release).Properties.Values));
 const days = (d: Duration) => d.toDays();
 const mainContainer = (workload: Json) => workload.spec.template.spec.containers[0];
 
@@ -95,9 +98,15 @@ describe.each(Object.values(EnvironmentName))('environment %s: every configured 
     if (ops?.backupRetention) {
       expect(plans).toHaveLength(1);
       expect(plans[0].Properties.BackupPlan.BackupPlanRule.map((r: Json) => r.Lifecycle.DeleteAfterDays)).toEqual([days(ops.backupRetention)]);
+      const copies = plans[0].Properties.BackupPlan.BackupPlanRule[0].CopyActions ?? [];
+      expect(copies.map((c: Json) => c.Lifecycle.DeleteAfterDays)).toEqual(ops.backupCopyRetention ? [days(ops.backupCopyRetention)] : []);
     } else {
       expect(plans).toEqual([]);
     }
+  });
+
+  test('budget: the monthly amount', () => {
+    expect(oneResource(out, 'AWS::Budgets::Budget').Properties.Budget.BudgetLimit).toEqual({ Amount: config.monthlyBudgetUsd, Unit: 'USD' });
   });
 
   test('workload: namespace and bucket', () => {

@@ -38,7 +38,18 @@ describe('the environments', () => {
     expect(config.minio.replicas).toBeGreaterThanOrEqual(4);
     expect(config.s3www.autoscaling).toBeDefined();
     expect(config.s3www.maxUnavailable).toBeLessThan(config.s3www.autoscaling!.minReplicas);
-    expect(Object.keys(config.operations ?? {}).sort()).toEqual(['backupRetention', 'containerLogRetention', 'prometheusRetention']);
+    expect(Object.keys(config.operations ?? {})).toEqual(expect.arrayContaining(['backupRetention', 'containerLogRetention', 'prometheusRetention']));
+  });
+
+  test('only prod copies its backups to the disaster recovery region, and keeps Prometheus samples for the 30-day error budget', () => {
+    expect(ENVIRONMENTS.prod.operations!.backupCopyRetention!.toDays()).toBe(14);
+    expect(ENVIRONMENTS.prod.operations!.prometheusRetention!.toDays()).toBe(30);
+    expect(ENVIRONMENTS.staging.operations!.backupCopyRetention).toBeUndefined();
+    expect(ENVIRONMENTS.dev.operations).toBeUndefined();
+  });
+
+  test('every environment has a monthly budget, growing with its size', () => {
+    expect(Object.values(ENVIRONMENTS).map((c) => [c.name, c.monthlyBudgetUsd])).toEqual([['dev', 250], ['staging', 800], ['prod', 2000]]);
   });
 
   test('staging is smaller than prod', () => {
