@@ -50,7 +50,7 @@ const dev: EnvironmentConfig = {
 const staging: EnvironmentConfig = {
   ...common,
   name: EnvironmentName.STAGING,
-  // 4-6 x m6i.large, 3 NAT gateways, control plane, ALB, volumes, logs, backups: about $560-700 a month.
+  // 4-6 x m6i.large, 3 NAT gateways, control plane, ALB, volumes, logs, backups: about $550-700 a month.
   monthlyBudgetUsd: 800,
   operations: {
     prometheusRetention: Duration.days(7),
@@ -80,7 +80,7 @@ const staging: EnvironmentConfig = {
 const prod: EnvironmentConfig = {
   ...common,
   name: EnvironmentName.PROD,
-  // 4-9 x m6i.xlarge, 3 NAT gateways, control plane, ALB, 1.25 TB of volumes, logs, backups and their copy: about $1,050-1,750.
+  // 4-9 x m6i.xlarge, 3 NAT gateways, control plane, ALB, 1.25 TB of volumes, logs, backups and their copy: about $1,000-1,700.
   monthlyBudgetUsd: 2000,
   operations: {
     // 30 days: the availability objective's error budget is measured over 30 days.

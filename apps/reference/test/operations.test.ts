@@ -98,6 +98,22 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
     ]);
   });
 
+  test('docs/operations.md says, for each alert and alarm, what it means and what to do first', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'operations.md'), 'utf8');
+    const sections = Object.fromEntries(doc.split(/^### /m).slice(1).map((section) => [section.split('\n')[0].trim().toLowerCase(), section]));
+    const anchorOf = (url: string) => url.slice(url.lastIndexOf('#') + 1);
+    const anchors = [
+      ...resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => anchorOf(a.Properties.AlarmDescription)),
+      ...out.objects.filter((o) => o.kind === 'PrometheusRule')
+        .flatMap((o) => o.spec.groups.flatMap((g: Json) => g.rules)).filter((r: Json) => r.alert).map((r: Json) => anchorOf(r.annotations.runbook_url)),
+    ];
+    expect(anchors.length).toBeGreaterThan(5);
+    for (const anchor of new Set(anchors)) {
+      expect([anchor, Object.keys(sections).includes(anchor)]).toEqual([anchor, true]);
+      expect([anchor, sections[anchor]]).toEqual([anchor, expect.stringContaining('**First:**')]);
+    }
+  });
+
   if (copied) {
     test(`copies every recovery point to a vault in ${DEFAULT_DR_REGION}, encrypted by a key of that region, kept ${config.operations!.backupCopyRetention!.toDays()} days`, () => {
       const recovery = out.templates[`${out.stackName}-dr.template.json`];
