@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the Python, Java and Go packages of the libraries (tools/bindings/build.js), then runs the
 # three consumer projects against them, each installing ours from packages/*/dist only:
-#   python/  a venv (made in a scratch folder outside the repository) with the wheels of minio and s3www
-#   java/    Maven, with packages/{network,cluster}/dist/java as the repositories for dev.s3www-eks
-#   go/      replace directives pointing at packages/{network,minio}/dist/go
+#   python/  a venv (made in a scratch folder outside the repository) with the wheels of minio and s3www;
+#            it also runs the Python translation of every README and @example snippet of those two
+#   java/    Maven, with packages/*/dist/java as the repositories for dev.s3www-eks
+#   go/      replace directives pointing at packages/*/dist/go
 # Each consumer prints one line of what it checked; the last line counts them.
 # Usage: bash test/consumers/run.sh [--no-build] [python|java|go ...]
 set -uo pipefail
@@ -35,7 +36,8 @@ run_python() {
     "$scratch/venv/bin/pip" install --quiet --disable-pip-version-check \
       -r test/consumers/python/requirements.txt \
       packages/minio/dist/python/*.whl packages/s3www/dist/python/*.whl &&
-    (cd test/consumers/python && "$scratch/venv/bin/python" app.py)
+    (cd test/consumers/python && "$scratch/venv/bin/python" app.py &&
+      "$scratch/venv/bin/python" snippets.py ../../../packages/minio/.jsii.tabl.json ../../../packages/s3www/.jsii.tabl.json)
 }
 
 run_java() {
@@ -52,6 +54,7 @@ run_go() {
   mkdir -p test/consumers/go/.stand-ins
   ln -sfn "$(standin s.go.cdk8s)" test/consumers/go/.stand-ins/cdk8s
   ln -sfn "$(standin s.go.cdk8splus33)" test/consumers/go/.stand-ins/cdk8splus33
+  ln -sfn "$(standin s.go.kubectlv36)" test/consumers/go/.stand-ins/kubectlv36
   # go.sum is committed: a run never edits go.mod or go.sum.
   (cd test/consumers/go && GOFLAGS="${GOFLAGS:-} -mod=readonly" go run .)
 }

@@ -174,6 +174,14 @@ async function main() {
   if (unknown.length > 0) throw new Error(`unknown language(s) ${unknown.join(', ')}; known: ${LANGUAGES.join(', ')}`);
   const started = Date.now();
   execFileSync('node', [join(ROOT, 'tools', 'compile-if-changed.js'), ...LIBRARIES.map((l) => `packages/${l}`)], { cwd: ROOT, stdio: 'inherit' });
+  // jsii copies README.md into the assembly, where rosetta and pacmak read it; compile-if-changed
+  // only follows src/, so a README edited since the last compile is compiled in here.
+  for (const lib of LIBRARIES) {
+    const dir = join(ROOT, 'packages', lib);
+    if (statSync(join(dir, 'README.md')).mtimeMs > statSync(join(dir, '.jsii')).mtimeMs) {
+      execFileSync('npx', ['projen', 'compile'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+  }
   ensureTablets();
 
   // pacmak's scratch folders (npm pack, generated sources, Python venvs) go here, never to /tmp.

@@ -9,7 +9,13 @@ import java.util.Map;
 import dev.s3wwweks.cluster.Capacity;
 import dev.s3wwweks.cluster.Cluster;
 import dev.s3wwweks.cluster.NodeGroupOptions;
+import dev.s3wwweks.minio.Minio;
+import dev.s3wwweks.minio.MinioCredentials;
 import dev.s3wwweks.network.Network;
+import dev.s3wwweks.s3www.BackendCredentials;
+import dev.s3wwweks.s3www.NetworkPeer;
+import dev.s3wwweks.s3www.S3www;
+import dev.s3wwweks.s3www.S3wwwBackend;
 import dev.s3wwweks.network.NetworkPreset;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Environment;
@@ -23,13 +29,12 @@ import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.Role;
 import org.cdk8s.ApiObject;
 import org.cdk8s.ApiObjectMetadata;
-import org.cdk8s.ApiObjectProps;
 import org.cdk8s.Chart;
 
 /**
- * A Java user's CDK app: a Network and a Cluster on it (two node groups, an admin role, a cdk8s
- * chart), synthesized offline and checked on the CloudFormation template. Exits non-zero on the first
- * failed check.
+ * A Java user's CDK app: a Network and a Cluster on it (two node groups, an admin role), with a cdk8s
+ * chart of MinIO and s3www added to the cluster; synthesized offline and checked on the CloudFormation
+ * template. Exits non-zero on the first failed check.
  */
 public final class ConsumerApp {
     private ConsumerApp() {
@@ -67,6 +72,19 @@ public final class ConsumerApp {
                 .apiVersion("v1").kind("Namespace")
                 .metadata(ApiObjectMetadata.builder().name("web").build())
                 .build();
+        Minio minio = Minio.Builder.create(chart, "Minio")
+                .name("minio").namespace("web")
+                .credentials(MinioCredentials.builder().secretName("minio-root").build())
+                .build();
+        S3www.Builder.create(chart, "Site")
+                .name("site").namespace("web")
+                .backend(S3wwwBackend.builder()
+                        .bucket("site")
+                        .endpoint(minio.getEndpoint())
+                        .credentials(BackendCredentials.builder().secretName("site-keys").build())
+                        .peers(List.of(NetworkPeer.pods(minio.getSelectorLabels())))
+                        .build())
+                .build();
         KubernetesManifest manifest = cluster.addChart("Web", chart);
 
         app.synth();
@@ -101,10 +119,13 @@ public final class ConsumerApp {
             throw new AssertionError("no manifest resource " + manifestId + " among " + manifests.keySet());
         }
         String web = String.valueOf(manifests.get(manifestId).get("Properties"));
-        if (!web.contains("\"kind\":\"Namespace\"") || !web.contains("\"name\":\"web\"")) {
-            throw new AssertionError("the chart's Namespace is not in manifest " + manifestId + ": " + web);
+        for (String expected : List.of("\"kind\":\"Namespace\"", "\"kind\":\"StatefulSet\"", "\"kind\":\"Deployment\"",
+                "\"-endpoint\",\"http://minio.web.svc.cluster.local:9000\"")) {
+            if (!web.contains(expected)) {
+                throw new AssertionError("manifest " + manifestId + " lacks " + expected + ": " + web);
+            }
         }
-        checked.add("chart manifest " + manifestId);
+        checked.add("chart of MinIO and s3www in manifest " + manifestId);
 
         Path assembly = outdir.resolve("Consumer.template.json");
         if (!Files.exists(assembly)) {
