@@ -4,8 +4,9 @@
  * invalid matchers fail), `amtool config routes test` walks the routing tree for a label set.
  * Debian: `apt-get install prometheus-alertmanager`; the AMTOOL environment variable names another binary.
  */
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -52,4 +53,76 @@ export class AlertmanagerConfigFile {
   public remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** An alert as Alertmanager's API returns it. */
+export interface AlertmanagerAlert {
+  readonly labels: Record<string, string>;
+  readonly status: { readonly state: string; readonly inhibitedBy: string[]; readonly silencedBy: string[] };
+  readonly fingerprint: string;
+}
+
+/** A real Alertmanager on loopback, for alerts sent to it and read back through its API. */
+export interface RunningAlertmanager {
+  /** Sends alerts (label sets) as Prometheus does. */
+  send(alerts: Array<Record<string, string>>): Promise<void>;
+  /** Every alert it holds, with its state (active, suppressed) and the alerts that inhibit it. */
+  alerts(): Promise<AlertmanagerAlert[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real Alertmanager (Debian: `prometheus-alertmanager`, from the package of the same name;
+ * the ALERTMANAGER environment variable names another binary) with the configuration, on a free
+ * loopback port, without clustering. Notifications it tries to send fail harmlessly offline.
+ */
+export async function startAlertmanager(config: unknown): Promise<RunningAlertmanager> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+  const file = new AlertmanagerConfigFile(config);
+  const binary = process.env.ALERTMANAGER ?? 'prometheus-alertmanager';
+  const child = spawn(binary, [
+    `--config.file=${file.path}`, `--storage.path=${join(file.path, '..', 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const failed = new Promise<never>((_, reject) => child.on('error', (err) => reject(new Error(`${binary} is needed for this test (${err.message}); on Debian: apt-get install prometheus-alertmanager`))));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+    file.remove();
+  };
+  try {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const ready = await Promise.race([fetch(`${url}/-/ready`).then((r) => r.ok, () => false), failed]);
+      if (ready) break;
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`Alertmanager did not start:\n${log}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    async send(alerts) {
+      const response = await fetch(`${url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(alerts.map((labels) => ({ labels }))),
+      });
+      if (!response.ok) throw new Error(`Alertmanager refused the alerts: ${response.status} ${await response.text()}`);
+    },
+    async alerts() {
+      return (await (await fetch(`${url}/api/v2/alerts`)).json()) as AlertmanagerAlert[];
+    },
+    stop,
+  };
 }

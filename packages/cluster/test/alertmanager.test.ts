@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { AlertmanagerConfigFile } from '../../../tools/testing/amtool';
+import { AlertmanagerConfigFile, startAlertmanager } from '../../../tools/testing/amtool';
 import { ChatWebhook, Cluster, Monitoring } from '../src';
 import { helmReleases, manifests, vpcStack } from './fixtures';
 
@@ -106,6 +106,38 @@ describe('Alertmanager with a topic, e-mails and a chat webhook (plain-text secr
       target_matchers: ['severity = "warning"'],
       equal: ['namespace', 'component'],
     });
+  });
+
+  test('the real Alertmanager holds back the warnings of a component while its critical alert fires, and nothing else', async () => {
+    // GIVEN: Alertmanager running the configuration on loopback
+    const alertmanager = await startAlertmanager(config);
+    try {
+      // WHEN: alerts as MinIO's, s3www's and kube-prometheus-stack's rules label them
+      await alertmanager.send([
+        { alertname: 'MinioDown', severity: 'critical', namespace: 's3www', component: 'minio/minio' },
+        { alertname: 'MinioNotReady', severity: 'warning', namespace: 's3www', component: 'minio/minio' },
+        { alertname: 'MinioCapacityHigh', severity: 'warning', namespace: 's3www', component: 'minio/minio' },
+        { alertname: 'MinioNotReady', severity: 'warning', namespace: 'archive', component: 'minio/minio' },
+        { alertname: 'S3wwwProbeSlow', severity: 'warning', namespace: 's3www', component: 's3www/s3www' },
+        { alertname: 'KubePodCrashLooping', severity: 'warning', namespace: 's3www', pod: 'web-0' },
+        { alertname: 'KubeAPIErrorBudgetBurn', severity: 'critical', namespace: 'kube-system', long: '1h' },
+        { alertname: 'KubeAPIErrorBudgetBurn', severity: 'warning', namespace: 'kube-system', long: '1d' },
+      ]);
+      // THEN
+      const states = (await alertmanager.alerts()).map((a) => `${a.labels.alertname} ${a.labels.namespace} ${a.labels.severity}: ${a.status.state}`).sort();
+      expect(states).toEqual([
+        'KubeAPIErrorBudgetBurn kube-system critical: active',
+        'KubeAPIErrorBudgetBurn kube-system warning: suppressed', // the chart's rule: same alert name and namespace
+        'KubePodCrashLooping s3www warning: active',
+        'MinioCapacityHigh s3www warning: suppressed', // MinioDown of the same component
+        'MinioDown s3www critical: active',
+        'MinioNotReady archive warning: active', // another namespace
+        'MinioNotReady s3www warning: suppressed',
+        'S3wwwProbeSlow s3www warning: active', // another component
+      ]);
+    } finally {
+      await alertmanager.stop();
+    }
   });
 
   test('sets every key of the chart\'s default configuration, so Helm\'s merge with it changes nothing', () => {
