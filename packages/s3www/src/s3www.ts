@@ -1,5 +1,7 @@
 import { ApiObject, Chart, Lazy, Names, Size } from 'cdk8s';
-import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-33';
+import {
+  ContainerResources, Cpu, INetworkPolicyPeer, IPodSelector, k8s, LabelSelector, NetworkPolicyPeerConfig, PodSelectorConfig,
+} from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { prometheusRule } from './alerts';
 import { autoscalerSpec, AutoscalingOptions } from './autoscaling';
@@ -149,8 +151,11 @@ export interface S3wwwProps {
  * The s3www web server for an S3-compatible bucket: a hardened Deployment, its Service,
  * PodDisruptionBudget, NetworkPolicy and ServiceAccount, optionally exposed through an NLB or an
  * ALB Ingress, autoscaled, and with a Job that seeds the bucket.
+ *
+ * It is a cdk8s-plus pod selector and network peer of all its pods (web and seeder), so a backend
+ * admits it by name, e.g. `minio.allowFrom(site)`.
  */
-export class S3www extends Construct {
+export class S3www extends Construct implements IPodSelector, INetworkPolicyPeer {
   /**
    * The s3www image run by default, pinned by tag (the digest could not be verified offline;
    * pass `image` with a digest to pin harder).
@@ -173,6 +178,11 @@ export class S3www extends Construct {
   public readonly url: string;
   /** Labels that select the web pods (e.g. for a NetworkPolicy of a client). */
   public readonly selectorLabels: Record<string, string>;
+  /**
+   * Labels of every pod of this instance: the web pods and the seeder's. The backend must admit
+   * these; {@link S3www.toPodSelectorConfig} selects them.
+   */
+  public readonly instanceLabels: Record<string, string>;
   /** ServiceAccount of the web pods: the one to associate with an IAM role for Pod Identity. */
   public readonly serviceAccountName: string;
   /** ServiceAccount of the seeder Job, if any. */
@@ -193,6 +203,7 @@ export class S3www extends Construct {
   public readonly dashboard?: ApiObject;
 
   private readonly ingressPeers: NetworkPeer[];
+  private readonly podNamespace?: string;
 
   constructor(scope: Construct, id: string, props: S3wwwProps) {
     super(scope, id);
@@ -217,7 +228,9 @@ export class S3www extends Construct {
     const namespace = props.namespace ?? Chart.of(this).namespace;
     this.serviceName = this.name;
     this.url = `http://${this.serviceName}${namespace ? `.${namespace}.svc` : ''}:${this.servicePort}`;
-    this.selectorLabels = { 'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/component': 'web' };
+    this.podNamespace = namespace;
+    this.instanceLabels = { 'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': this.name };
+    this.selectorLabels = { ...this.instanceLabels, 'app.kubernetes.io/component': 'web' };
     const metadata = (name: string, extra: Partial<k8s.ObjectMeta> = {}): k8s.ObjectMeta => ({
       name, namespace: props.namespace, labels: { ...this.selectorLabels, 'app.kubernetes.io/managed-by': 'cdk8s' }, ...extra,
     });
@@ -288,7 +301,7 @@ export class S3www extends Construct {
         namespace: props.namespace,
         backend,
         dns,
-        labels: { 'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/component': 'seeder' },
+        labels: { ...this.instanceLabels, 'app.kubernetes.io/component': 'seeder' },
       });
       this.seedJobName = seeder.jobName;
       this.seederServiceAccountName = seeder.serviceAccountName;
@@ -313,6 +326,27 @@ export class S3www extends Construct {
       this.prometheusRule = prometheusRule(this, 'Alerts', monitoring);
       this.dashboard = dashboardConfigMap(this, 'Dashboard', monitoring);
     }
+  }
+
+  /**
+   * Selects every pod of this instance (web and seeder, {@link S3www.instanceLabels}) in its namespace,
+   * or in the namespace of the selecting policy when neither the construct nor its chart has one.
+   */
+  public toPodSelectorConfig(): PodSelectorConfig {
+    return {
+      labelSelector: LabelSelector.of({ labels: this.instanceLabels }),
+      namespaces: this.podNamespace ? { names: [this.podNamespace] } : undefined,
+    };
+  }
+
+  /** Every pod of this instance as a network peer, e.g. for `minio.allowFrom(site)`. */
+  public toNetworkPolicyPeerConfig(): NetworkPolicyPeerConfig {
+    return { podSelector: this.toPodSelectorConfig() };
+  }
+
+  /** Every pod of this instance as a pod selector. */
+  public toPodSelector(): IPodSelector | undefined {
+    return this;
   }
 
   /**

@@ -1,5 +1,5 @@
-import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-33';
+import { Chart, Size } from 'cdk8s';
+import { Cpu, NetworkPolicy, Pods } from 'cdk8s-plus-33';
 import { LoadBalancerScheme, NetworkPeer, S3www, SpreadPolicy } from '../src';
 import { MINIO_BACKEND, podSpec, synth } from './support/synth';
 
@@ -315,6 +315,40 @@ describe('options', () => {
   test('AWS S3 peers can be narrowed', () => {
     const policy = synth({ backend: { bucket: 'my-site', workloadIdentity: {}, peers: [NetworkPeer.ipBlock('52.216.0.0/15')] } }).one('NetworkPolicy');
     expect(policy.spec.egress[1].to).toEqual([{ ipBlock: { cidr: '52.216.0.0/15' } }]);
+  });
+});
+
+describe('as a pod selector and network peer', () => {
+  const INSTANCE = { 'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': 'web' };
+  /** A backend's NetworkPolicy that admits the S3www, as `minio.allowFrom(site)` writes one. */
+  const admitted = (namespace?: string) => synth({ seed: { sources: [{ url: 'https://example.com/index.html' }] } }, {
+    namespace,
+    after: (site) => {
+      const chart = Chart.of(site);
+      new NetworkPolicy(chart, 'AdmitSite', {
+        metadata: { name: 'admit-site' },
+        selector: Pods.select(chart, 'Backend', { labels: { app: 'backend' } }),
+        ingress: { rules: [{ peer: site }] },
+      });
+    },
+  });
+  const rule = (result: ReturnType<typeof synth>) => result.objects.find((o) => o.metadata.name === 'admit-site').spec.ingress;
+
+  test('selects the web and the seeder pods of the instance, in its namespace', () => {
+    // GIVEN a backend that admits the S3www of namespace 'site'
+    const result = admitted('site');
+    // THEN the rule selects the labels both components carry, in that namespace
+    expect(result.s3www.instanceLabels).toEqual(INSTANCE);
+    expect(rule(result)).toEqual([{
+      from: [{ podSelector: { matchLabels: INSTANCE }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'site' } } }],
+      ports: [],
+    }]);
+    expect(result.one('Deployment').spec.template.metadata.labels).toEqual({ ...INSTANCE, 'app.kubernetes.io/component': 'web' });
+    expect(result.one('Job').spec.template.metadata.labels).toMatchObject({ ...INSTANCE, 'app.kubernetes.io/component': 'seeder' });
+  });
+
+  test('without a namespace, selects them in the namespace of the policy', () => {
+    expect(rule(admitted())).toEqual([{ from: [{ podSelector: { matchLabels: INSTANCE } }], ports: [] }]);
   });
 });
 
