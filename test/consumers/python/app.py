@@ -5,7 +5,6 @@ Installed from the wheels in packages/{minio,s3www}/dist/python only (test/consu
 import json
 
 import cdk8s
-import cdk8s_plus_33 as kplus
 from s3www_eks.minio import (
     Bucket,
     Minio,
@@ -53,11 +52,8 @@ site = S3www(chart, "Site",
     ]),
 )
 
-# MinIO admits the s3www pods (web tier and seeder share name and instance labels).
-instance = {k: v for k, v in site.selector_labels.items() if k != "app.kubernetes.io/component"}
-web_pods = kplus.Pods.select(chart, "SitePods", labels=instance,
-    namespaces=kplus.Namespaces.select(chart, "Web", names=["web"]))
-minio_policy = minio.allow_from(web_pods)
+# MinIO admits every pod of the s3www instance (web tier and seeder): S3www is a pod selector.
+minio_policy = minio.allow_from(site)
 
 objects = app.synth_yaml()  # synthesizes every chart; the objects are read back from the chart below
 manifest = chart.to_json()
@@ -120,7 +116,9 @@ to_minio = [r for r in web_policy["spec"]["egress"]
 assert to_minio and to_minio[0]["ports"][0]["port"] == 9000, web_policy["spec"]["egress"]
 minio_policy_json = one("NetworkPolicy", minio_policy.name, "storage")
 from_web = [r for r in minio_policy_json["spec"]["ingress"]
-            if any(p.get("podSelector", {}).get("matchLabels") == instance for p in r.get("from", []))]
+            if any(p.get("podSelector", {}).get("matchLabels") == site.instance_labels
+                   and p.get("namespaceSelector", {}).get("matchLabels") == {"kubernetes.io/metadata.name": "web"}
+                   for p in r.get("from", []))]
 assert from_web and from_web[0]["ports"][0]["port"] == 9000, minio_policy_json["spec"]["ingress"]
 checks.append("NetworkPolicies s3www->minio:9000 both ways")
 
