@@ -289,6 +289,20 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
   }
 
   /**
+   * Lets the selected pods reach the S3 API (port 9000), as {@link Minio.allowFrom} does.
+   *
+   * For Java and C#: cdk8s-plus's `Pods.select(...)` is an `IPodSelector` but not declared an
+   * `INetworkPolicyPeer`, so `allowFrom` does not accept it there; this does. Calling it again for
+   * the same selector returns the same policy.
+   *
+   * @param pods the client pods, e.g. `Pods.select(chart, 'App', { labels, namespaces })`
+   * @returns the NetworkPolicy that admits the pods
+   */
+  public allowFromPods(pods: IPodSelector): NetworkPolicy {
+    return this.allowFrom(podsPeer(pods));
+  }
+
+  /**
    * Lets the peer's pods reach the web console (port 9001). Fails when the console is off.
    *
    * @param peer pods, namespaces or an IP block (e.g. your ingress controller)
@@ -327,4 +341,16 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
       ingress: { rules: [{ peer, ports: [NetworkPolicyPort.tcp(port)] }] },
     });
   }
+}
+
+/**
+ * A pod selector as a network peer: the same pods, and the same construct (node, id, path) for the
+ * policy's id and name, so allowFrom and allowFromPods of one selector give one policy.
+ */
+function podsPeer(pods: IPodSelector): INetworkPolicyPeer {
+  const peer: Pick<INetworkPolicyPeer, 'toNetworkPolicyPeerConfig' | 'toPodSelector'> = {
+    toNetworkPolicyPeerConfig: () => ({ podSelector: pods.toPodSelectorConfig() }),
+    toPodSelector: () => pods,
+  };
+  return Object.assign(Object.create(pods), peer);
 }

@@ -293,6 +293,27 @@ describe('allowFrom', () => {
     }]);
   });
 
+  test('allowFromPods admits a pod selector (what Java and C# pass for Pods.select) as allowFrom does', () => {
+    // GIVEN the same selection, once through each method
+    const render = (how: 'peer' | 'pods') => {
+      const chart = Testing.chart();
+      const minio = new Minio(chart, 'Minio', { credentials, name: 'minio', namespace: 'storage' });
+      const web = kplus.Namespaces.select(chart, 'Web', { names: ['web'] });
+      const app = kplus.Pods.select(chart, 'App', { labels: { app: 's3www' }, namespaces: web });
+      // WHEN
+      const policy = how === 'peer' ? minio.allowFrom(app) : minio.allowFromPods(app);
+      if (how === 'pods') expect(minio.allowFromPods(app)).toBe(policy);
+      return named(synthValid(chart), 'NetworkPolicy', policy.name);
+    };
+    // THEN the same NetworkPolicy, name included
+    const rendered = render('pods');
+    expect(rendered).toEqual(render('peer'));
+    expect(rendered.spec.ingress).toEqual([{
+      from: [{ podSelector: { matchLabels: { app: 's3www' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } } }],
+      ports: [{ port: 9000, protocol: 'TCP' }],
+    }]);
+  });
+
   test('is a peer for cdk8s-plus workloads that open their own egress', () => {
     // GIVEN
     const chart = Testing.chart();
