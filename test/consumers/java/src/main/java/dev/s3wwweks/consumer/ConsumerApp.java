@@ -30,6 +30,8 @@ import software.amazon.awscdk.services.iam.Role;
 import org.cdk8s.ApiObject;
 import org.cdk8s.ApiObjectMetadata;
 import org.cdk8s.Chart;
+import org.cdk8s.plus33.Pods;
+import org.cdk8s.plus33.PodsSelectOptions;
 
 /**
  * A Java user's CDK app: a Network and a Cluster on it (two node groups, an admin role), with a cdk8s
@@ -85,6 +87,9 @@ public final class ConsumerApp {
                         .peers(List.of(NetworkPeer.pods(minio.getSelectorLabels())))
                         .build())
                 .build();
+        // In Java, cdk8s-plus's Pods.select(...) is no INetworkPolicyPeer: allowFromPods takes it.
+        minio.allowFromPods(Pods.select(chart, "Clients", PodsSelectOptions.builder()
+                .labels(Map.of("app.kubernetes.io/part-of", "reports")).build()));
         KubernetesManifest manifest = cluster.addChart("Web", chart);
 
         app.synth();
@@ -120,12 +125,13 @@ public final class ConsumerApp {
         }
         String web = String.valueOf(manifests.get(manifestId).get("Properties"));
         for (String expected : List.of("\"kind\":\"Namespace\"", "\"kind\":\"StatefulSet\"", "\"kind\":\"Deployment\"",
-                "\"-endpoint\",\"http://minio.web.svc.cluster.local:9000\"")) {
+                "\"-endpoint\",\"http://minio.web.svc.cluster.local:9000\"",
+                "\"from\":[{\"podSelector\":{\"matchLabels\":{\"app.kubernetes.io/part-of\":\"reports\"}}}]")) {
             if (!web.contains(expected)) {
                 throw new AssertionError("manifest " + manifestId + " lacks " + expected + ": " + web);
             }
         }
-        checked.add("chart of MinIO and s3www in manifest " + manifestId);
+        checked.add("chart of MinIO (admitting Pods.select via allowFromPods) and s3www in manifest " + manifestId);
 
         Path assembly = outdir.resolve("Consumer.template.json");
         if (!Files.exists(assembly)) {
