@@ -19,7 +19,7 @@
  * - Secrets: every Secret key the manifests reference gets a random test value (never logged).
  * - Images: each image maps to the local program built from the same project (see {@link IMAGES}).
  */
-import { randomBytes } from 'crypto';
+import { createHash, createHmac, randomBytes } from 'crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -92,6 +92,12 @@ export interface StackOptions {
   readonly jobBackoffMs?: number;
   /** The loopback network to use (a random /24 by default). */
   readonly network?: LoopbackNetwork;
+  /**
+   * Services whose names resolve straight to their one pod, without the forwarder (a benchmark
+   * would otherwise measure the forwarder, a Node.js process; kube-proxy forwards in the kernel).
+   * Only for a Service of the standalone MinIO pod, whose local port is the Service's port.
+   */
+  readonly directServices?: string[];
 }
 
 /** A container as the manifests render it, and as it runs here. */
@@ -202,8 +208,9 @@ export class LocalStack {
 
     const { namespace, minio } = this.workload;
     // Services first, then the pods behind the headless one.
+    const direct = new Set(options.directServices ?? []);
     for (const service of this.workload.services) {
-      if (!service.headless) this.network.assign(serviceNames(service.name, namespace));
+      if (!service.headless && !direct.has(service.name)) this.network.assign(serviceNames(service.name, namespace));
     }
     const distributed = minio.replicas > 1;
     this.minioPods = Array.from({ length: minio.replicas }, (_, i) => ({
@@ -214,7 +221,16 @@ export class LocalStack {
       spec: minio.container,
       ready: false,
     }));
-    for (const service of this.workload.services.filter((s) => !s.headless)) {
+    for (const name of direct) {
+      const service = this.workload.services.find((s) => s.name === name && !s.headless);
+      const pod = this.minioPods[0];
+      if (!service || this.minioPods.length !== 1 || !selects(service.selector, pod.labels)
+        || service.ports.some((p) => pod.portOf(containerPort(pod.spec, p.targetPort)) !== p.port)) {
+        throw new Error(`Service ${name} cannot resolve straight to a pod: only a Service of the one MinIO pod, on the pod's port, can`);
+      }
+      this.network.assign(serviceNames(service.name, namespace), pod.address);
+    }
+    for (const service of this.workload.services.filter((s) => !s.headless && !direct.has(s.name))) {
       const address = this.network.resolve(serviceNames(service.name, namespace)[0])!;
       for (const port of service.ports) {
         this.servicePorts.push(new ServicePort(address, port.port, () => this.allPods()
@@ -728,3 +744,28 @@ function mkdir(path: string): string {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A presigned GET URL (AWS Signature Version 4, query string) for an object, path-style, valid for
+ * `expiresSeconds`: a plain HTTP client (wrk, curl) can then GET it as MinIO's own clients would.
+ */
+export function presignGet(as: S3Access, bucket: string, key: string, expiresSeconds = 3600, region = 'us-east-1'): string {
+  const url = new URL(as.endpoint);
+  const now = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+  const day = now.slice(0, 8);
+  const scope = `${day}/${region}/s3/aws4_request`;
+  const encode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const path = `/${bucket}/${key.split('/').map(encode).join('/')}`;
+  const query = [
+    ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
+    ['X-Amz-Credential', `${as.accessKey}/${scope}`],
+    ['X-Amz-Date', now],
+    ['X-Amz-Expires', String(expiresSeconds)],
+    ['X-Amz-SignedHeaders', 'host'],
+  ].map(([k, v]) => `${encode(k)}=${encode(v)}`).sort().join('&');
+  const request = ['GET', path, query, `host:${url.host}\n`, 'host', 'UNSIGNED-PAYLOAD'].join('\n');
+  const toSign = ['AWS4-HMAC-SHA256', now, scope, createHash('sha256').update(request).digest('hex')].join('\n');
+  const hmac = (k: Buffer | string, d: string) => createHmac('sha256', k).update(d).digest();
+  const signingKey = ['s3', 'aws4_request'].reduce<Buffer>((k, d) => hmac(k, d), hmac(hmac(`AWS4${as.secretKey}`, day), region));
+  return `${url.origin}${path}?${query}&X-Amz-Signature=${createHmac('sha256', signingKey).update(toSign).digest('hex')}`;
+}
