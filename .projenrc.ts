@@ -110,6 +110,11 @@ s3www.addTask('benchmark', {
   exec: 'node benchmark/seeder.mjs',
   receiveArgs: true,
 });
+s3www.addTask('benchmark:minio', {
+  description: 'Seeder peak RSS and throughput against `mc cp` and `aws s3 cp` for a 1 GiB source on the real MinIO (not a test)',
+  exec: 'node benchmark/seeder-minio.mjs',
+  receiveArgs: true,
+});
 
 const libraries = [network, cluster, minio, s3www];
 
@@ -180,6 +185,20 @@ reference.addTask('benchmark', {
   ],
 });
 s3www.tasks.tryFind('benchmark')!.prependExec(compileChanged([s3www]));
+s3www.tasks.tryFind('benchmark:minio')!.prependExec(compileChanged([s3www]));
+// The local stack for Docker Compose, from the dev environment's objects (src/compose.ts).
+reference.addTask('compose', {
+  description: 'Write dist/compose/docker-compose.yaml (and the seeder files) from the dev environment',
+  steps: [{ exec: compileChanged([...libraries, reference]) }, { exec: 'node lib/compose.js' }],
+});
+// The real s3www by hand and the serving benchmark: needs S3WWW_BINARY (nothing here can build s3www).
+reference.addTask('benchmark:serving', {
+  description: 'HTTP checks through the real s3www and wrk figures against MinIO; needs S3WWW_BINARY (not a test)',
+  steps: [
+    { exec: compileChanged(libraries) },
+    { exec: 'ts-node -P benchmark/tsconfig.json benchmark/serving.ts', receiveArgs: true },
+  ],
+});
 // `cdk synth|deploy` in apps/reference (the deploy steps of its README) compile the same way first,
 // then run the compiled app.
 reference.cdkConfig.json.addOverride('build', compileChanged([...libraries, reference]));
@@ -227,6 +246,10 @@ root.gitignore.exclude('/test/consumers/java/target/', '/test/consumers/go/.stan
 root.addTask('main', {
   description: 'Synthesize the reference app for every environment, offline, and print a summary',
   steps: [{ exec: 'npx projen main', cwd: workspace.dirOf(reference), receiveArgs: true }],
+});
+root.addTask('compose', {
+  description: 'Write the Docker Compose local stack (apps/reference/dist/compose) from the dev environment',
+  steps: [{ exec: 'npx projen compose', cwd: workspace.dirOf(reference) }],
 });
 
 root.synth();

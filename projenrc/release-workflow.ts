@@ -1,12 +1,13 @@
 import { github, javascript } from 'projen';
 import { JobPermission } from 'projen/lib/github/workflows-model';
 
-/** The tools the packages' tests call for real: cfn-lint, moto_server, promtool and amtool. */
+/** The tools the packages' tests call for real: cfn-lint, moto_server, promtool, amtool and docker-compose. */
 export const TEST_TOOLS: github.workflows.JobStep[] = [
   { name: 'Setup Python', uses: 'actions/setup-python@v5', with: { 'python-version': '3.12' } },
   { name: 'Install cfn-lint and moto_server', run: "pip install 'cfn-lint==1.*' 'moto[server]==5.*'" },
   { name: 'Install promtool', run: 'sudo apt-get update && sudo apt-get install -y --no-install-recommends prometheus' },
   { name: 'Install amtool', run: 'sudo apt-get install -y --no-install-recommends prometheus-alertmanager' },
+  { name: 'Install docker-compose (the compose file check)', run: 'sudo apt-get install -y --no-install-recommends docker-compose' },
 ];
 
 /** A library the release workflow releases, in the order given. */
