@@ -74,6 +74,11 @@ export function placement(topology: MinioTopology, labels: Record<string, string
 /**
  * Startup, liveness and readiness probes on the health endpoints. A distributed start waits
  * for its peers, so liveness only counts once the startup probe passed (up to 5 minutes).
+ * Readiness is MinIO's read-quorum check: `/minio/health/ready` answers 200 as soon as the HTTP
+ * server runs, also on a pod that answers every S3 request with 503 "Server not initialized"
+ * (seen with the real server: a distributed pod started alone), and the Service would send
+ * clients there. `/minio/health/cluster/read` answers 200 once the pod serves reads: it stays
+ * ready with one pod or one zone lost (reads go on), and not before the cluster has formed.
  */
 export function probes(portName: string): Pick<k8s.Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'> {
   const probe = (path: string, periodSeconds: number, failureThreshold: number): k8s.Probe => ({
@@ -85,7 +90,7 @@ export function probes(portName: string): Pick<k8s.Container, 'startupProbe' | '
   return {
     startupProbe: probe('/minio/health/live', 5, 60),
     livenessProbe: probe('/minio/health/live', 10, 3),
-    readinessProbe: probe('/minio/health/ready', 10, 3),
+    readinessProbe: probe('/minio/health/cluster/read', 10, 3),
   };
 }
 

@@ -82,7 +82,7 @@ describe('standalone (default)', () => {
   test('probes the health endpoints', () => {
     const get = (path: string) => ({ path, port: 'api', scheme: 'HTTP' });
     expect(container.livenessProbe).toEqual({ httpGet: get('/minio/health/live'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
-    expect(container.readinessProbe).toEqual({ httpGet: get('/minio/health/ready'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+    expect(container.readinessProbe).toEqual({ httpGet: get('/minio/health/cluster/read'), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
     expect(container.startupProbe).toEqual({ httpGet: get('/minio/health/live'), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 });
   });
 

@@ -49,7 +49,7 @@ describe('server', () => {
   test('probes hit the health endpoints on the named port', () => {
     const p = probes('api');
     expect([p.startupProbe!.httpGet!.path, p.livenessProbe!.httpGet!.path, p.readinessProbe!.httpGet!.path])
-      .toEqual(['/minio/health/live', '/minio/health/live', '/minio/health/ready']);
+      .toEqual(['/minio/health/live', '/minio/health/live', '/minio/health/cluster/read']);
     expect(p.readinessProbe!.httpGet!.port.value).toBe('api');
   });
 });
