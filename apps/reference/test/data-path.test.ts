@@ -64,6 +64,8 @@ describe.each([EnvironmentName.DEV, EnvironmentName.PROD])('%s', (environment) =
   let stack: LocalStack;
   let buckets: JobResult;
   let seeder: JobResult;
+  /** A distributed pod started alone: its readiness, as the Service sees it, and its S3 answer. */
+  let alone: { ready: boolean; s3: number } | undefined;
 
   beforeAll(async () => {
     env = await localEnvironment(environment);
@@ -71,8 +73,19 @@ describe.each([EnvironmentName.DEV, EnvironmentName.PROD])('%s', (environment) =
     // As `kubectl apply` starts them: the Jobs before MinIO can answer.
     const jobs = Promise.all([stack.runJob('buckets'), stack.runJob('seeder')]);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    stack.startMinio();
+    if (stack.workload.minio.replicas > 1) {
+      // One pod alone first: it runs, but cannot form the cluster, so it cannot serve S3.
+      stack.startMinio([0]);
+      await stack.waitForMinio('live', { ordinals: [0] });
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      alone = { ready: stack.minioReady(0), s3: await fetch(`${stack.minioPodUrl(0)}/site/`).then((r) => r.status, () => 0) };
+      stack.startMinio(allPods().slice(1));
+    } else {
+      stack.startMinio();
+    }
     [buckets, seeder] = await jobs;
+    // Every pod answering S3, each seeing the others' drives (the check a drain makes).
+    await stack.waitForMinio(stack.workload.minio.replicas > 1 ? 'cluster?maintenance=true' : 'cluster', { ordinals: allPods() });
   });
 
   afterAll(async () => {
@@ -89,6 +102,13 @@ describe.each([EnvironmentName.DEV, EnvironmentName.PROD])('%s', (environment) =
     expect(logs(seeder).map((l) => l.msg)).toEqual(expect.arrayContaining(['backend not ready, waiting', 'uploaded', 'seeding complete']));
     expect(logs(seeder).find((l) => l.msg === 'backend not ready, waiting')?.cause).toContain('ECONNREFUSED');
   });
+
+  if (environment === EnvironmentName.PROD) {
+    test('a MinIO pod that cannot serve S3 yet (alone, no quorum) is kept out of the Service by its readiness probe', () => {
+      // It answers every S3 request with 503 "Server not initialized"; a probe that passed would send clients there.
+      expect(alone).toEqual({ ready: false, s3: 503 });
+    });
+  }
 
   test('MinIO runs the erasure layout of the StatefulSet: pods × drives in one set, parity as MinIO defaults it', async () => {
     const info = await stack.mc(['admin', 'info', '--json', 't'], stack.minioRoot);

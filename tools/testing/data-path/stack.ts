@@ -311,6 +311,11 @@ export class LocalStack {
     await this.probeRound();
   }
 
+  /** True while a MinIO pod's readiness probe, as the manifest gives it, passes (the Service sends to it). */
+  minioReady(ordinal: number): boolean {
+    return this.minioPods[ordinal].ready;
+  }
+
   /** Output of a MinIO pod's current (or last) process. */
   minioOutput(ordinal: number): string {
     const p = this.minioPods[ordinal].process;
@@ -324,15 +329,16 @@ export class LocalStack {
    * or on each of `ordinals`.
    */
   async waitForMinio(
-    check: 'cluster' | 'cluster/read' | 'ready' | 'cluster?maintenance=true' = 'cluster',
+    check: 'cluster' | 'cluster/read' | 'ready' | 'live' | 'cluster?maintenance=true' = 'cluster',
     options: { ordinals?: number[]; timeoutMs?: number } = {},
   ): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     const deadline = Date.now() + timeoutMs;
     const answers = (i: number) => this.minioPods[i].process?.alive
       && probe(this.minioPods[i].address, this.minioPods[i].portOf(containerPort(this.minioPods[i].spec, 'api')), `/minio/health/${check}`);
-    // With ordinals, each must also be ready as the Service sees it (its readiness probe passed).
-    const ready = (i: number) => this.minioPods[i].ready;
+    // With ordinals, each must also be ready as the Service sees it (its readiness probe passed),
+    // unless only liveness is asked for.
+    const ready = (i: number) => check === 'live' || this.minioPods[i].ready;
     while (Date.now() < deadline) {
       const results = await Promise.all((options.ordinals ?? this.minioPods.map((_, i) => i)).map(answers));
       if (options.ordinals ? results.every(Boolean) && options.ordinals.every(ready) : results.some(Boolean)) return;
