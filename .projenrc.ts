@@ -242,6 +242,14 @@ root.addTask('test:consumers', {
 // Maven's output and the links to the Go stand-ins (tools/bindings/build.js) of the consumer projects.
 root.gitignore.exclude('/test/consumers/java/target/', '/test/consumers/go/.stand-ins/');
 
+// Speed figures of CONTRIBUTING.md (not a test): main job against plain aws-eks-v2, edit loops, CI phases.
+root.addTask('benchmark:speed', {
+  description: 'Main job against plain aws-eks-v2, each package\'s edit loop, and (with `ci`) the phases of a fresh .ci/run',
+  exec: 'node tools/benchmark/speed.mjs',
+  receiveArgs: true,
+});
+reference.gitignore.exclude('/.speed-benchmark/');
+
 // The main job: synthesize the reference system offline (CloudFormation and plain manifests).
 root.addTask('main', {
   description: 'Synthesize the reference app for every environment, offline, and print a summary',
