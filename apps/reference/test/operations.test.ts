@@ -105,7 +105,8 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
     const anchors = [
       ...resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => anchorOf(a.Properties.AlarmDescription)),
       ...out.objects.filter((o) => o.kind === 'PrometheusRule')
-        .flatMap((o) => o.spec.groups.flatMap((g: Json) => g.rules)).filter((r: Json) => r.alert).map((r: Json) => anchorOf(r.annotations.runbook_url)),
+        .flatMap((o) => o.spec.groups.flatMap((g: Json) => g.rules)).filter((r: Json) => r.alert)
+        .map((r: Json) => anchorOf(r.annotations.runbook_url)),
     ];
     expect(anchors.length).toBeGreaterThan(5);
     for (const anchor of new Set(anchors)) {
