@@ -1,3 +1,4 @@
+export type { BastionOptions } from './bastion';
 export { EksEndpoints } from './endpoints';
 export type { FlowLogOptions } from './flow-logs';
 export { Network } from './network';

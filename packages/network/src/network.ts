@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BastionOptions, createBastion } from './bastion';
 import { endpointId } from './endpoints';
 import { addFlowLog, checkFlowLogOptions, FlowLogOptions } from './flow-logs';
 import { addNatGatewayAlarms, checkNatGatewayAlarmsOptions, NatGatewayAlarmsOptions } from './nat-alarms';
@@ -230,6 +231,39 @@ export class Network extends Construct {
   public addNatGatewayAlarms(id: string, options: NatGatewayAlarmsOptions): cloudwatch.Alarm[] {
     checkNatGatewayAlarmsOptions(options, this.natProvider.configuredGateways.length);
     return addNatGatewayAlarms(new Construct(this, id), this.natProvider.configuredGateways, options);
+  }
+
+  /**
+   * Adds a bastion that needs no SSH and no public IP: an instance in a private subnet that people
+   * reach only through AWS Systems Manager Session Manager (IMDSv2 only, an encrypted root volume,
+   * no key pair, no inbound rule, HTTPS out only). Who may start a session is an IAM decision
+   * (`ssm:StartSession` on the instance), and every session is recorded in CloudTrail.
+   *
+   * Session Manager port forwarding through it reaches private endpoints such as a private-only EKS
+   * API: allow the bastion into the cluster's security group on 443 (`connections.allowFrom`), then
+   * `aws ssm start-session --target <instanceId> --document-name AWS-StartPortForwardingSessionToRemoteHost
+   * --parameters host=<endpoint host>,portNumber=443,localPortNumber=9443` (README, "Bastion").
+   * Without NAT gateways, the Session Manager endpoints (`ssm`, `ssmmessages`, `ec2messages`) are
+   * added too, unless the network already has them.
+   *
+   * @example
+   * declare const network: Network;
+   * const bastion = network.addBastion('Bastion');
+   * new CfnOutput(this, 'BastionId', { value: bastion.instanceId });
+   *
+   * @param id scope of the bastion
+   * @param options instance type, image and root volume size
+   * @returns the bastion host, whose `connections` open other security groups to it
+   */
+  public addBastion(id: string, options: BastionOptions = {}): ec2.BastionHostLinux {
+    return createBastion(this, id, {
+      vpc: this.vpc,
+      privateSubnets: this.privateSubnets,
+      hasNat: this.natProvider.configuredGateways.length > 0,
+      ensureInterfaceEndpoint: (service) => {
+        if (!this.endpoints.has(service.shortName)) this.addInterfaceEndpoint(service);
+      },
+    }, options);
   }
 
   /**
