@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Names, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Names, Tags, Token } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -14,12 +14,12 @@ import { addClusterAlarms, LoadBalancerAlarms, LoadBalancerAlarmsOptions } from 
 import { CHAT_WEBHOOK_KEY, CHAT_WEBHOOK_SECRET } from './alertmanager';
 import { BackupOptions, VolumeBackup } from './backup';
 import { addBudget, BudgetOptions } from './budget';
-import { Capacity, CapacityMode, NodeGroupOptions } from './capacity';
+import { AutoModeNodePool, Capacity, CapacityMode, NodeGroupOptions } from './capacity';
 import { ClusterAutoscaler } from './cluster-autoscaler';
 import { addContainerLogs, CLOUDWATCH_OBSERVABILITY_ADDON, ContainerLogsOptions } from './container-logs';
 import { CostTags, costTagMap } from './cost-tags';
 import { ExternalSecretsOperator, SyncSecretOptions } from './external-secrets';
-import { createKubectlTarget, KubectlTarget } from './kubectl';
+import { acknowledgeKubectlProvider, kubectlProviderOptions } from './kubectl';
 import { DEFAULT_VERSION, validateVersion } from './kubernetes-version';
 import { AlbController, autoModeIngressClass } from './load-balancing';
 import { GrafanaAdminCredentials, Monitoring, MonitoringOptions } from './monitoring';
@@ -28,18 +28,7 @@ import { addManagedNodeGroup } from './node-group';
 import { DEFAULT_RUNBOOK_BASE_URL, NotificationOptions, Notifications } from './notifications';
 import { PodIdentity, PodIdentityOptions } from './pod-identity';
 import { defaultStorageClass } from './storage-class';
-import { checkLogRetention } from './validation';
-
-/** When the Kubernetes-side components (load balancing, default StorageClass, Cluster Autoscaler) are installed. */
-export enum ComponentsInstall {
-  /**
-   * With the first Kubernetes content added through this construct (`addChart`, `addManifest`,
-   * `addHelmChart`, `syncSecret`). A cluster without content then needs no kubectl Lambda at all.
-   */
-  WITH_FIRST_CONTENT = 'WITH_FIRST_CONTENT',
-  /** Always, with the cluster: for clusters whose workloads are deployed by other tools (GitOps, kubectl). */
-  WITH_CLUSTER = 'WITH_CLUSTER',
-}
+import { checkDnsLabel, checkDnsSubdomain, checkLogRetention } from './validation';
 
 /** Properties of a {@link Cluster}. */
 export interface ClusterProps {
@@ -127,10 +116,22 @@ export interface ClusterProps {
   readonly externalSecretsChartVersion?: string;
 
   /**
-   * When the Kubernetes-side components are installed.
-   * @default ComponentsInstall.WITH_FIRST_CONTENT
+   * Whether the cluster is kubectl-enabled: aws-eks-v2's kubectl provider (a Lambda function running
+   * `kubectl` and `helm`, cluster-admin through its own access entry) is created with the cluster and
+   * installs the Kubernetes-side components: the encrypted `gp3` default StorageClass, and with node
+   * groups the AWS Load Balancer Controller and the Cluster Autoscaler, or in Auto Mode the `alb`
+   * IngressClass.
+   *
+   * `false` is the lean mode, for clusters whose Kubernetes content comes from other tools (GitOps,
+   * `kubectl`): no Lambda function, no custom resource, and none of those components, so install a
+   * StorageClass, a load balancer controller (node groups) and an autoscaler (node groups) yourself.
+   * `addChart`, `addManifest`, `addHelmChart`, `syncSecret`, `getIngressLoadBalancerAddress` and
+   * `getServiceLoadBalancerAddress` then throw, and `monitoring`, `albControllerVersion`,
+   * `clusterAutoscalerChartVersion` and `externalSecretsChartVersion` are rejected. Turning it off on
+   * a running cluster uninstalls the components and deletes the content added through this construct.
+   * @default true
    */
-  readonly componentsInstall?: ComponentsInstall;
+  readonly kubectlEnabled?: boolean;
 
   /**
    * Container logs (and Container Insights metrics) in CloudWatch Logs through the
@@ -142,7 +143,7 @@ export interface ClusterProps {
 
   /**
    * The in-cluster monitoring stack: kube-prometheus-stack (Prometheus, Alertmanager, Grafana) and the
-   * Prometheus blackbox exporter, in the `monitoring` namespace. Needs the kubectl Lambda, which it creates.
+   * Prometheus blackbox exporter, in the `monitoring` namespace. Needs `kubectlEnabled`.
    * @default - off
    */
   readonly monitoring?: MonitoringOptions;
@@ -182,14 +183,18 @@ export interface ClusterProps {
 /**
  * An Amazon EKS cluster on aws-eks-v2 (native `AWS::EKS::Cluster`) with what a production cluster needs:
  * managed node groups or Auto Mode, autoscaling, pinned managed add-ons, load balancing, an encrypted gp3
- * default StorageClass, control plane logging, secrets encryption and access entries.
+ * default StorageClass, control plane logging, secrets encryption and access entries. Everything is
+ * installed by the constructor; `kubectlEnabled: false` leaves out what needs the kubectl Lambda.
  *
  * @example
  * declare const vpc: ec2.IVpc;
  * const cluster = new Cluster(this, 'Cluster', { vpc });
  */
 export class Cluster extends Construct {
-  /** The underlying aws-eks-v2 cluster. */
+  /**
+   * The underlying aws-eks-v2 cluster. It is kubectl-enabled (has the kubectl provider) unless
+   * `kubectlEnabled` is `false`.
+   */
   public readonly eksCluster: eks.Cluster;
 
   /** The VPC the cluster runs in. */
@@ -237,6 +242,18 @@ export class Cluster extends Construct {
   /** Tags the gp3 StorageClass puts on every EBS volume it creates (backup tag and cost tags). */
   public readonly volumeTags: Record<string, string>;
 
+  /** Whether the cluster has the kubectl provider (`kubectlEnabled`). */
+  public readonly kubectlEnabled: boolean;
+
+  /** The AWS Load Balancer Controller Helm release (kubectl-enabled node group clusters). */
+  public readonly albController?: eks.HelmChart;
+
+  /** The Cluster Autoscaler Helm release (kubectl-enabled node group clusters). */
+  public readonly clusterAutoscaler?: eks.HelmChart;
+
+  /** The default StorageClass (and in Auto Mode the `alb` IngressClass), when kubectl-enabled. */
+  public readonly platformManifest?: eks.KubernetesManifest;
+
   private readonly nodeSubnets: ec2.SubnetSelection;
   private readonly managedAddons: ManagedAddons;
   private readonly nodeGroupList: eks.Nodegroup[] = [];
@@ -248,14 +265,18 @@ export class Cluster extends Construct {
   private readonly components = new DependencyGroup();
   /** The components the monitoring stack needs too (StorageClass, load balancer controller webhooks, autoscaler). */
   private readonly platform = new DependencyGroup();
+  /** The content added through this construct so far, in order. */
+  private readonly contentList: Construct[] = [];
+  /** Every load balancer address lookup; the load balancer alarms wait for them. */
+  private readonly addressLookups = new DependencyGroup();
+  private readonly addressValues = new Map<string, string>();
   private readonly props: ClusterProps;
   /** Scopes for what users add, so their ids never collide with this construct's own children. */
   private readonly content: Construct;
   private readonly podIdentities: Construct;
-  private kubectl?: KubectlTarget;
   private externalSecrets?: ExternalSecretsOperator;
-  private albControllerChart?: eks.HelmChart;
   private loadBalancerAlarms?: Construct;
+  private addresses?: Construct;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -274,6 +295,14 @@ export class Cluster extends Construct {
       throw new Error(`'clusterName' must be 1-100 letters, digits, '-' or '_' starting with a letter or digit, got '${this.clusterName}'`);
     }
     this.nodeSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    this.kubectlEnabled = props.kubectlEnabled ?? true;
+    if (!this.kubectlEnabled) {
+      const needsKubectl = (['monitoring', 'albControllerVersion', 'clusterAutoscalerChartVersion', 'externalSecretsChartVersion'] as const)
+        .filter((prop) => props[prop] !== undefined);
+      if (needsKubectl.length > 0) {
+        throw new Error(`${needsKubectl.map((p) => `'${p}'`).join(', ')} ${needsKubectl.length > 1 ? 'need' : 'needs'} the kubectl Lambda, which 'kubectlEnabled: false' leaves out: remove ${needsKubectl.length > 1 ? 'them' : 'it'}, or 'kubectlEnabled: false'`);
+      }
+    }
 
     this.secretsEncryptionKey = props.secretsEncryptionKey ?? new kms.Key(this, 'SecretsKey', {
       description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${this.clusterName}`,
@@ -312,6 +341,12 @@ export class Cluster extends Construct {
     if (props.budget) {
       this.budget = addBudget(this, 'Budget', props.budget, this.notifications?.topic);
     }
+    if (!this.kubectlEnabled && (props.backup || props.costTags)) {
+      Annotations.of(this).addWarningV2('@s3www-eks/cluster:volumeTagsWithoutStorageClass',
+        "'backup' and 'costTags' reach EBS volumes through the tags of the gp3 StorageClass, which 'kubectlEnabled: false' does not install: "
+        + "give your own StorageClass a 'tagSpecification_<n>: <key>=<value>' parameter for each of 'volumeTags', or no volume is backed up or tagged");
+    }
+    const nodePools = capacity.autoModeOptions?.nodePools ?? [AutoModeNodePool.SYSTEM, AutoModeNodePool.GENERAL_PURPOSE];
 
     this.eksCluster = new eks.Cluster(this, 'Resource', {
       vpc: props.vpc,
@@ -329,15 +364,14 @@ export class Cluster extends Construct {
       ...(autoMode
         ? {
           defaultCapacityType: eks.DefaultCapacityType.AUTOMODE,
-          compute: { nodePools: capacity.autoModeOptions?.nodePools ?? ['system', 'general-purpose'] },
+          compute: { nodePools, nodeRole: nodePools.length > 0 ? this.autoModeNodeRole() : undefined },
         }
         : { defaultCapacityType: eks.DefaultCapacityType.NODEGROUP, defaultCapacity: 0 }),
+      // The kubectl provider is created with the cluster, so the components below are there without content.
+      kubectlProviderOptions: this.kubectlEnabled ? kubectlProviderOptions(this) : undefined,
     });
     acknowledgeManagedPolicies(role, 'EKS requires AmazonEKSClusterPolicy (plus the Auto Mode compute, storage, load balancing and networking policies) on the cluster role; AWS keeps them in step with EKS');
-    const nodePoolRole = this.eksCluster.node.tryFindChild('ResourcenodePoolRole') as iam.IRole | undefined;
-    if (nodePoolRole) {
-      acknowledgeManagedPolicies(nodePoolRole, 'aws-eks-v2 gives Auto Mode nodes the AmazonEKSWorkerNodePolicy and ECR read-only AWS managed policies that EKS documents for them');
-    }
+    if (this.eksCluster.kubectlProvider) acknowledgeKubectlProvider(this.eksCluster.kubectlProvider);
     const cfnCluster = this.eksCluster.node.defaultChild as CfnResource;
     // The role must hold its KMS grant before EKS validates the key, and the log group must exist first.
     cfnCluster.node.addDependency(role);
@@ -371,8 +405,11 @@ export class Cluster extends Construct {
       this.addNodeGroup(group);
     }
     this.components.add(this.platform);
-    if (props.componentsInstall === ComponentsInstall.WITH_CLUSTER) {
-      this.kubectlTarget();
+    if (this.kubectlEnabled) {
+      const platform = this.installPlatform(autoMode);
+      this.platformManifest = platform.manifest;
+      this.albController = platform.albController;
+      this.clusterAutoscaler = platform.clusterAutoscaler;
     }
     if (props.monitoring) {
       this.monitoring = this.installMonitoring(props.monitoring);
@@ -384,14 +421,9 @@ export class Cluster extends Construct {
     return [...this.nodeGroupList];
   }
 
-  /** The kubectl provider, once Kubernetes content or `ComponentsInstall.WITH_CLUSTER` created it. */
+  /** aws-eks-v2's kubectl provider of the cluster (undefined with `kubectlEnabled: false`). */
   public get kubectlProvider(): eks.IKubectlProvider | undefined {
-    return this.kubectl?.provider;
-  }
-
-  /** The AWS Load Balancer Controller Helm release, once installed (node group clusters). */
-  public get albController(): eks.HelmChart | undefined {
-    return this.albControllerChart;
+    return this.eksCluster.kubectlProvider;
   }
 
   /**
@@ -438,9 +470,10 @@ export class Cluster extends Construct {
   /**
    * CloudWatch alarms on an Application Load Balancer that the AWS Load Balancer Controller created for
    * an Ingress named with the `alb.ingress.kubernetes.io/load-balancer-name` annotation: its 5xx share,
-   * unhealthy targets and no healthy target, sent to the notification topic. Add a dependency on
-   * something that waits for the Ingress' address (a `KubernetesObjectValue` of it): the ARNs are read
-   * at deploy time.
+   * unhealthy targets and no healthy target, sent to the notification topic. The ARNs are read at deploy
+   * time, after every load balancer address looked up through this cluster
+   * (`getIngressLoadBalancerAddress`, `getServiceLoadBalancerAddress`): look up the Ingress' address so
+   * that its load balancer exists by then.
    */
   public addLoadBalancerAlarms(id: string, options: LoadBalancerAlarmsOptions): LoadBalancerAlarms {
     const topic = options.topic ?? this.notifications?.topic;
@@ -448,27 +481,32 @@ export class Cluster extends Construct {
       throw new Error("'addLoadBalancerAlarms' needs a topic to send the alarms to: set the cluster's 'notifications', or the option 'topic'");
     }
     if (!this.loadBalancerAlarms) this.loadBalancerAlarms = new Construct(this, 'LoadBalancerAlarms');
-    return new LoadBalancerAlarms(this.loadBalancerAlarms, id, {
+    const alarms = new LoadBalancerAlarms(this.loadBalancerAlarms, id, {
       ...options,
       topic,
       namePrefix: this.clusterName,
       runbookBaseUrl: this.notifications?.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
     });
+    alarms.node.addDependency(this.addressLookups);
+    return alarms;
   }
 
   /** Applies a cdk8s chart to the cluster. */
   public addChart(id: string, chart: cdk8s.Chart): eks.KubernetesManifest {
+    this.requireKubectl('addChart');
     return this.addManifest(id, ...chart.toJson());
   }
 
   /** Applies Kubernetes objects to the cluster. */
   public addManifest(id: string, ...manifest: Record<string, unknown>[]): eks.KubernetesManifest {
-    return this.asContent(new eks.KubernetesManifest(this.content, id, { cluster: this.kubectlTarget().cluster, manifest }));
+    this.requireKubectl('addManifest');
+    return this.asContent(new eks.KubernetesManifest(this.content, id, { cluster: this.eksCluster, manifest }));
   }
 
   /** Installs a Helm chart on the cluster. Pin `version`. */
   public addHelmChart(id: string, options: eks.HelmChartOptions): eks.HelmChart {
-    return this.asContent(new eks.HelmChart(this.content, id, { ...options, cluster: this.kubectlTarget().cluster }));
+    this.requireKubectl('addHelmChart');
+    return this.asContent(new eks.HelmChart(this.content, id, { ...options, cluster: this.eksCluster }));
   }
 
   /**
@@ -476,14 +514,83 @@ export class Cluster extends Construct {
    * (installed once, with the first call). Only the secret's ARN appears in the template and manifest.
    */
   public syncSecret(id: string, options: SyncSecretOptions): eks.KubernetesManifest {
+    this.requireKubectl('syncSecret');
     return this.asContent(this.externalSecretsOperator().sync(this.content, id, options));
+  }
+
+  /**
+   * The host name of the load balancer of an Ingress (`.status.loadBalancer.ingress[0].hostname`), read
+   * at deploy time, as aws-eks-v2's cluster method of the same name reads it. The lookup waits for the
+   * content added through this construct before this call (so add the chart with the Ingress first), then
+   * until the load balancer controller has written the address, at most `timeout`. Looking up the same
+   * Ingress again returns the same value.
+   *
+   * @param ingressName The name of the Ingress.
+   * @param options Namespace (default `default`) and timeout (default 5 minutes, at most 14).
+   */
+  public getIngressLoadBalancerAddress(ingressName: string, options: eks.IngressLoadBalancerAddressOptions = {}): string {
+    return this.loadBalancerAddress('getIngressLoadBalancerAddress', 'ingress', ingressName, options);
+  }
+
+  /**
+   * The host name of the load balancer of a Service of type `LoadBalancer`
+   * (`.status.loadBalancer.ingress[0].hostname`), read at deploy time like
+   * {@link getIngressLoadBalancerAddress}.
+   *
+   * @param serviceName The name of the Service.
+   * @param options Namespace (default `default`) and timeout (default 5 minutes, at most 14).
+   */
+  public getServiceLoadBalancerAddress(serviceName: string, options: eks.ServiceLoadBalancerAddressOptions = {}): string {
+    return this.loadBalancerAddress('getServiceLoadBalancerAddress', 'service', serviceName, options);
+  }
+
+  private loadBalancerAddress(method: string, objectType: 'ingress' | 'service', name: string, options: eks.ServiceLoadBalancerAddressOptions): string {
+    this.requireKubectl(method);
+    const nameProp = objectType === 'ingress' ? 'ingressName' : 'serviceName';
+    const namespace = options.namespace ?? 'default';
+    for (const [prop, value] of [[nameProp, name], ['namespace', namespace]]) {
+      if (Token.isUnresolved(value)) {
+        throw new Error(`'${prop}' of '${method}' must be a literal name, got a token: the name identifies the lookup in the template`);
+      }
+    }
+    checkDnsSubdomain(nameProp, name);
+    checkDnsLabel('namespace', namespace);
+    const timeout = options.timeout ?? Duration.minutes(5);
+    if (!timeout.isUnresolved() && timeout.toSeconds() > Duration.minutes(14).toSeconds()) {
+      throw new Error(`'timeout' of '${method}' must be at most 14 minutes (the kubectl handler stops after 15), got ${timeout.toHumanString()}`);
+    }
+    const key = `${objectType}.${namespace}.${name}`;
+    const existing = this.addressValues.get(key);
+    if (existing !== undefined) return existing;
+    if (!this.addresses) this.addresses = new Construct(this, 'LoadBalancerAddresses');
+    const lookup = new eks.KubernetesObjectValue(this.addresses, key, {
+      cluster: this.eksCluster,
+      objectType,
+      objectName: name,
+      objectNamespace: namespace,
+      jsonPath: '.status.loadBalancer.ingress[0].hostname',
+      timeout,
+    });
+    // Content added later may use the address, so only what exists now is waited for.
+    lookup.node.addDependency(this.ready, this.components, ...this.contentList);
+    this.addressLookups.add(lookup);
+    this.addressValues.set(key, lookup.value);
+    return lookup.value;
+  }
+
+  /** Throws naming the method when the cluster has no kubectl provider. */
+  private requireKubectl(method: string): void {
+    if (!this.kubectlEnabled) {
+      throw new Error(`'${method}' needs the kubectl Lambda, which 'kubectlEnabled: false' leaves out: `
+        + "apply Kubernetes content with your own tools (GitOps, kubectl), or remove 'kubectlEnabled: false'");
+    }
   }
 
   /** External Secrets Operator, installed once. */
   private externalSecretsOperator(): ExternalSecretsOperator {
     if (!this.externalSecrets) {
       this.externalSecrets = new ExternalSecretsOperator(this, 'ExternalSecrets', {
-        cluster: this.kubectlTarget().cluster,
+        cluster: this.eksCluster,
         chartVersion: this.props.externalSecretsChartVersion ?? '2.7.0',
       });
       this.externalSecrets.node.addDependency(this.ready);
@@ -496,7 +603,6 @@ export class Cluster extends Construct {
    * with ServiceMonitors, Probes or PrometheusRules find the Prometheus Operator CRDs.
    */
   private installMonitoring(options: MonitoringOptions): Monitoring {
-    const target = this.kubectlTarget();
     let grafanaAdmin = options.grafanaAdmin;
     if (!grafanaAdmin) {
       const secret = new secretsmanager.Secret(this, 'GrafanaAdmin', {
@@ -507,7 +613,7 @@ export class Cluster extends Construct {
       grafanaAdmin = GrafanaAdminCredentials.fromSecretsManager(secret);
     }
     const notifications = this.notifications;
-    const monitoring = new Monitoring(this, 'Monitoring', { cluster: target.cluster, grafanaAdmin, options, notifications });
+    const monitoring = new Monitoring(this, 'Monitoring', { cluster: this.eksCluster, grafanaAdmin, options, notifications });
     if (notifications) {
       // Alertmanager publishes to the topic with its own Pod Identity role, present when its pods start.
       const identity = new PodIdentity(monitoring, 'AlertmanagerIdentity', {
@@ -550,42 +656,52 @@ export class Cluster extends Construct {
 
   private asContent<T extends Construct>(resource: T): T {
     resource.node.addDependency(this.ready, this.components);
+    this.contentList.push(resource);
     return resource;
   }
 
-  /** Creates the kubectl provider and the Kubernetes-side components, once. */
-  private kubectlTarget(): KubectlTarget {
-    if (this.kubectl) return this.kubectl;
-    const endpoint = this.props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE;
-    // With a private endpoint, the handler runs in the VPC so it can always reach the API server.
-    const subnets = endpoint._config.privateAccess ? this.vpc.selectSubnets(this.nodeSubnets).subnets : undefined;
-    const kubectl = this.kubectl = createKubectlTarget(this, this.eksCluster, subnets);
-    this.ready.add(kubectl.access);
+  /**
+   * The role of the Auto Mode nodes, with the two AWS managed policies EKS documents for it.
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/auto-create-node-role.html
+   */
+  private autoModeNodeRole(): iam.Role {
+    const role = new iam.Role(this, 'AutoModeNodeRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSWorkerNodeMinimalPolicy'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
+      ],
+    });
+    acknowledgeManagedPolicies(role, 'EKS Auto Mode nodes need AmazonEKSWorkerNodeMinimalPolicy and AmazonEC2ContainerRegistryPullOnly, the AWS managed policies EKS documents for their role');
+    return role;
+  }
 
-    const autoMode = this.capacityMode === CapacityMode.AUTO_MODE;
-    const platform = new eks.KubernetesManifest(this, 'Platform', {
-      cluster: kubectl.cluster,
+  /**
+   * Installs the Kubernetes-side components through the kubectl provider: the default StorageClass (and
+   * Auto Mode's IngressClass), and with node groups the load balancer controller and the autoscaler.
+   */
+  private installPlatform(autoMode: boolean): { manifest: eks.KubernetesManifest; albController?: eks.HelmChart; clusterAutoscaler?: eks.HelmChart } {
+    const manifest = new eks.KubernetesManifest(this, 'Platform', {
+      cluster: this.eksCluster,
       manifest: [defaultStorageClass(autoMode, this.volumeTags), ...(autoMode ? autoModeIngressClass() : [])],
     });
-    platform.node.addDependency(this.ready);
-    this.platform.add(platform);
-    if (!autoMode) {
-      const alb = new AlbController(this, 'AlbController', {
-        cluster: kubectl.cluster,
-        vpc: this.vpc,
-        version: this.props.albControllerVersion ?? eks.AlbControllerVersion.V3_2_2,
-      });
-      const autoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', {
-        cluster: kubectl.cluster,
-        clusterName: this.clusterName,
-        kubernetesVersion: this.version.version,
-        chartVersion: this.props.clusterAutoscalerChartVersion ?? '9.53.0',
-      });
-      alb.node.addDependency(this.ready);
-      autoscaler.node.addDependency(this.ready);
-      this.platform.add(alb.chart, autoscaler.chart);
-      this.albControllerChart = alb.chart;
-    }
-    return kubectl;
+    manifest.node.addDependency(this.ready);
+    this.platform.add(manifest);
+    if (autoMode) return { manifest };
+    const alb = new AlbController(this, 'AlbController', {
+      cluster: this.eksCluster,
+      vpc: this.vpc,
+      version: this.props.albControllerVersion ?? eks.AlbControllerVersion.V3_2_2,
+    });
+    const autoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', {
+      cluster: this.eksCluster,
+      clusterName: this.clusterName,
+      kubernetesVersion: this.version.version,
+      chartVersion: this.props.clusterAutoscalerChartVersion ?? '9.53.0',
+    });
+    alb.node.addDependency(this.ready);
+    autoscaler.node.addDependency(this.ready);
+    this.platform.add(alb.chart, autoscaler.chart);
+    return { manifest, albController: alb.chart, clusterAutoscaler: autoscaler.chart };
   }
 }

@@ -40,17 +40,21 @@ export function acknowledgeManagedPolicies(role: iam.IRole, reason: string): voi
   acknowledge(role, reason, ...ids);
 }
 
-/** Acknowledges AwsSolutions-IAM5 for each wildcard action and resource the role's default policy has now. */
+/**
+ * Acknowledges AwsSolutions-IAM5 for each wildcard action and resource the role's policies (its default
+ * policy, found by type below the role) have now, on each policy.
+ */
 export function acknowledgeWildcards(role: iam.IRole, reason: string): void {
-  const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
-  if (!policy) return;
-  const document = Stack.of(role).resolve(policy.document.toJSON()) as { Statement?: Array<Record<string, unknown>> };
-  const ids = new Set<string>();
+  const policies = role.node.findAll().filter((c): c is iam.Policy => c instanceof iam.Policy);
   const list = (value: unknown) => (Array.isArray(value) ? value : [value]);
-  for (const statement of document.Statement ?? []) {
-    if (statement.Effect !== 'Allow') continue;
-    list(statement.Action).filter((a) => String(a).includes('*')).forEach((a) => ids.add(`AwsSolutions-IAM5[Action::${a}]`));
-    list(statement.Resource).map(flatten).filter((r) => r.includes('*')).forEach((r) => ids.add(`AwsSolutions-IAM5[Resource::${r}]`));
+  for (const policy of policies) {
+    const document = Stack.of(role).resolve(policy.document.toJSON()) as { Statement?: Array<Record<string, unknown>> };
+    const ids = new Set<string>();
+    for (const statement of document.Statement ?? []) {
+      if (statement.Effect !== 'Allow') continue;
+      list(statement.Action).filter((a) => String(a).includes('*')).forEach((a) => ids.add(`AwsSolutions-IAM5[Action::${a}]`));
+      list(statement.Resource).map(flatten).filter((r) => r.includes('*')).forEach((r) => ids.add(`AwsSolutions-IAM5[Resource::${r}]`));
+    }
+    if (ids.size > 0) acknowledge(policy, reason, ...ids);
   }
-  acknowledge(policy, reason, ...ids);
 }

@@ -38,7 +38,8 @@ describe('cluster alarms with notifications, container logs and a backup copied 
   beforeAll(() => {
     const { stack, vpc } = vpcStack();
     const copyTo = backup.BackupVault.fromBackupVaultArn(stack, 'Dr', 'arn:aws:backup:us-west-2:123456789012:backup-vault:dr');
-    cluster = new Cluster(stack, 'Cluster', { vpc, clusterName: 'web-prod', notifications: {}, containerLogs: {}, backup: { copyTo } });
+    // Lean: the alarms are native CloudFormation and need no kubectl Lambda.
+    cluster = new Cluster(stack, 'Cluster', { vpc, clusterName: 'web-prod', notifications: {}, containerLogs: {}, backup: { copyTo }, kubectlEnabled: false });
     template = Template.fromStack(stack);
     alarms = alarmsByName(template, 'web-prod');
     [topic] = Object.keys(template.findResources('AWS::SNS::Topic'));
@@ -90,7 +91,7 @@ describe('cluster alarms with notifications, container logs and a backup copied 
     }
   });
 
-  test('need no Lambda function and no custom resource', () => {
+  test('need no Lambda function and no custom resource: they work on a lean cluster', () => {
     expect(providerFootprint(template)).toEqual({ lambdas: 0, customResources: 0 });
   });
 });
@@ -124,6 +125,8 @@ describe('load balancer alarms', () => {
   beforeAll(() => {
     const { stack, cluster } = clusterStack({ clusterName: 'web-prod', notifications: {} });
     cluster.addLoadBalancerAlarms('Site', { loadBalancerName: 'web-prod-site' });
+    // Looked up after the alarms were added: they wait for it all the same.
+    cluster.getIngressLoadBalancerAddress('site', { namespace: 'web' });
     template = Template.fromStack(stack);
     alarms = alarmsByName(template, 'web-prod');
   });
@@ -134,6 +137,13 @@ describe('load balancer alarms', () => {
       ['ElasticLoadBalancingV2', 'describeLoadBalancers', { Names: ['web-prod-site'] }],
       ['ElasticLoadBalancingV2', 'describeTargetGroups', { LoadBalancerArn: expect.stringMatching(/^REF\(ClusterLoadBalancerAlarmsSiteLoadBalancer[0-9A-F]{8}\.LoadBalancers\.0\.LoadBalancerArn\)$/) }],
     ]);
+  });
+
+  test('read them once the Ingress has its address, so the load balancer exists', () => {
+    const resources = template.toJSON().Resources;
+    const [lookup] = Object.keys(template.findResources('Custom::AWSCDK-EKS-KubernetesObjectValue'));
+    const [describeLoadBalancers] = Object.keys(template.findResources('Custom::AWS')).filter((id) => id.includes('SiteLoadBalancer'));
+    expect(resources[describeLoadBalancers].DependsOn).toContain(lookup);
   });
 
   test('LoadBalancer5xx: more than 5% of the requests answered 5xx by the load balancer or the targets for 5 minutes', () => {
@@ -156,9 +166,9 @@ describe('load balancer alarms', () => {
   });
 
   test('the lookups may only describe load balancers', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('elasticloadbalancing'))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const statements = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('ClusterLoadBalancerAlarmsSite'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
     // Both lookups share the provider's role; each adds the same one statement.
     expect(statements.map((s) => [s.Action, s.Resource])).toEqual([
       [['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups'], '*'],

@@ -2,14 +2,14 @@ import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
-import { Capacity, ComponentsInstall } from '../src';
+import { Capacity } from '../src';
 import { clusterStack, manifests, providerFootprint } from './fixtures';
 
 describe('backup', () => {
   let template: Template;
   let clusterName: string;
   beforeAll(() => {
-    const { stack, cluster } = clusterStack({ backup: {}, componentsInstall: ComponentsInstall.WITH_CLUSTER });
+    const { stack, cluster } = clusterStack({ backup: {} });
     clusterName = cluster.clusterName;
     template = Template.fromStack(stack);
   });
@@ -65,7 +65,6 @@ describe('backup', () => {
     // GIVEN / WHEN
     const { stack, cluster } = clusterStack({
       capacity: Capacity.autoMode(),
-      componentsInstall: ComponentsInstall.WITH_CLUSTER,
       backup: { tagKey: 'backup-plan', tagValue: 'daily' },
       costTags: { project: 's3www', environment: 'staging', costCenter: 'cc-1' },
     });
@@ -141,13 +140,13 @@ describe('backup', () => {
     Annotations.fromStack(withCopy).hasWarning('*', Match.stringLikeRegexp("'backup.copyTo' is a vault in us-east-1, the stack's own region: the copies do not survive the loss of the region"));
   });
 
-  test('needs no Lambda function and no custom resource on a cluster without content', () => {
-    const { stack } = clusterStack({ backup: {} });
+  test('needs no Lambda function and no custom resource: a lean cluster (kubectlEnabled false) has none', () => {
+    const { stack } = clusterStack({ backup: {}, kubectlEnabled: false });
     expect(providerFootprint(Template.fromStack(stack))).toEqual({ lambdas: 0, customResources: 0 });
   });
 
   test('is off by default, and the StorageClass then carries no tags', () => {
-    const { stack, cluster } = clusterStack({ componentsInstall: ComponentsInstall.WITH_CLUSTER });
+    const { stack, cluster } = clusterStack();
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::Backup::BackupVault', 0);
     t.resourceCountIs('AWS::Backup::BackupPlan', 0);

@@ -1,13 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { ComponentsInstall } from '../src';
 import { clusterStack, helmReleases } from './fixtures';
 
 describe('Cluster Autoscaler', () => {
   let template: Template;
   let clusterName: string;
   beforeAll(() => {
-    const { stack, cluster } = clusterStack({ componentsInstall: ComponentsInstall.WITH_CLUSTER });
+    const { stack, cluster } = clusterStack();
     clusterName = cluster.clusterName;
     template = Template.fromStack(stack);
   });
@@ -41,7 +40,7 @@ describe('Cluster Autoscaler', () => {
   });
 
   test('follows the Kubernetes version and a chosen chart version', () => {
-    const { stack } = clusterStack({ version: eks.KubernetesVersion.V1_35, clusterAutoscalerChartVersion: '9.51.0', componentsInstall: ComponentsInstall.WITH_CLUSTER });
+    const { stack } = clusterStack({ version: eks.KubernetesVersion.V1_35, clusterAutoscalerChartVersion: '9.51.0' });
     const release = helmReleases(Template.fromStack(stack))['cluster-autoscaler'];
     expect(release.Version).toBe('9.51.0');
     expect(JSON.parse(release.Values).image).toEqual({ tag: 'v1.35.0' });

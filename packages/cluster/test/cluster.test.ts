@@ -1,11 +1,13 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Capacity, Cluster, ComponentsInstall } from '../src';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cdk8s from 'cdk8s';
+import { Capacity, Cluster } from '../src';
 import { addContent, clusterStack, helmReleases, manifests, providerFootprint, vpcStack } from './fixtures';
 
 const CLUSTER = 'AWS::EKS::Cluster';
@@ -13,10 +15,12 @@ const CLUSTER = 'AWS::EKS::Cluster';
 describe('defaults', () => {
   let template: Template;
   let clusterName: string;
+  let cluster: Cluster;
   beforeAll(() => {
-    const { stack, cluster } = clusterStack();
+    const created = clusterStack();
+    cluster = created.cluster;
     clusterName = cluster.clusterName;
-    template = Template.fromStack(stack);
+    template = Template.fromStack(created.stack);
   });
 
   test('runs the newest supported Kubernetes version with a stable derived name', () => {
@@ -66,11 +70,29 @@ describe('defaults', () => {
       AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
       BootstrapSelfManagedAddons: false,
     });
-    template.resourceCountIs('AWS::EKS::AccessEntry', 0);
+    // The only access entry is the kubectl handler's.
+    template.resourceCountIs('AWS::EKS::AccessEntry', 1);
+    template.hasResourceProperties('AWS::EKS::AccessEntry', {
+      PrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterKubectlProviderHandlerServiceRole'), 'Arn'] },
+    });
   });
 
-  test('has no kubectl provider, no Lambda function and no custom resource', () => {
-    expect(providerFootprint(template)).toEqual({ lambdas: 0, customResources: 0 });
+  test('installs the load balancer controller, the autoscaler and the gp3 default StorageClass without any content', () => {
+    expect(Object.keys(helmReleases(template)).sort()).toEqual(['aws-load-balancer-controller', 'cluster-autoscaler']);
+    expect(manifests(template)).toEqual([expect.objectContaining({
+      kind: 'StorageClass',
+      metadata: { name: 'gp3', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' }, labels: expect.any(Object) },
+      parameters: { type: 'gp3', encrypted: 'true' },
+    })]);
+    expect(cluster.kubectlEnabled).toBe(true);
+    expect(cluster.kubectlProvider).toBeDefined();
+    expect(cluster.albController).toBeDefined();
+    expect(cluster.clusterAutoscaler).toBeDefined();
+    expect(cluster.platformManifest).toBeDefined();
+  });
+
+  test('needs the kubectl provider\'s two Lambda functions and a custom resource per component', () => {
+    expect(providerFootprint(template)).toEqual({ lambdas: 2, customResources: 3 });
   });
 
   test('turns no operations option on: no add-on beyond the six, no backup, budget, secret or monitoring', () => {
@@ -116,11 +138,81 @@ describe('with content', () => {
   });
 
   test('applies content after kubectl access, nodes, add-ons and the load balancer controller', () => {
+    const resources = template.toJSON().Resources;
     const [chartId] = Object.keys(template.findResources('Custom::AWSCDK-EKS-KubernetesResource', { Properties: { Manifest: Match.stringLikeRegexp('ConfigMap') } }));
-    const dependsOn = template.toJSON().Resources[chartId].DependsOn as string[];
-    for (const prefix of ['ClusterKubectlProviderAccess', 'ClusterNodegroupdefault', 'ClusterCoreDns', 'ClusterAlbControllerChart', 'ClusterClusterAutoscalerChart', 'ClusterPlatform']) {
+    const dependsOn = resources[chartId].DependsOn as string[];
+    for (const prefix of ['ClusterKubectlReadyBarrier', 'ClusterNodegroupdefault', 'ClusterCoreDns', 'ClusterAlbControllerChart', 'ClusterClusterAutoscalerChart', 'ClusterPlatform']) {
       expect(dependsOn.some((d) => d.startsWith(prefix))).toBe(true);
     }
+    // aws-eks-v2's barrier waits for the kubectl handler's access entry.
+    const barrier = dependsOn.find((d) => d.startsWith('ClusterKubectlReadyBarrier'))!;
+    const [accessEntry] = Object.keys(template.findResources('AWS::EKS::AccessEntry'));
+    expect(resources[barrier].DependsOn).toContain(accessEntry);
+  });
+});
+
+describe('Auto Mode without content', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = Template.fromStack(clusterStack({ capacity: Capacity.autoMode() }).stack);
+  });
+
+  test('installs the gp3 default StorageClass and the alb IngressClass, and no Helm release', () => {
+    expect(manifests(template).map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['StorageClass/gp3', 'IngressClassParams/alb', 'IngressClass/alb']);
+    expect(helmReleases(template)).toEqual({});
+    expect(providerFootprint(template)).toEqual({ lambdas: 2, customResources: 1 });
+  });
+
+  test('gives the nodes a role of their own with the two policies EKS documents for Auto Mode nodes', () => {
+    const [roleId] = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] } } }));
+    expect(roleId).toMatch(/^ClusterAutoModeNodeRole/);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })] },
+      ManagedPolicyArns: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonEC2ContainerRegistryPullOnly']] },
+      ],
+    });
+    template.hasResourceProperties(CLUSTER, { ComputeConfig: { Enabled: true, NodePools: ['system', 'general-purpose'], NodeRoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] } } });
+  });
+});
+
+describe('lean: kubectlEnabled false', () => {
+  let template: Template;
+  let cluster: Cluster;
+  beforeAll(() => {
+    const created = clusterStack({ kubectlEnabled: false });
+    cluster = created.cluster;
+    template = Template.fromStack(created.stack);
+  });
+
+  test('has no Lambda function, no custom resource and no access entry', () => {
+    expect(providerFootprint(template)).toEqual({ lambdas: 0, customResources: 0 });
+    template.resourceCountIs('AWS::EKS::AccessEntry', 0);
+    template.resourceCountIs('AWS::Lambda::LayerVersion', 0);
+    expect(cluster.kubectlEnabled).toBe(false);
+    expect(cluster.kubectlProvider).toBeUndefined();
+  });
+
+  test('installs no load balancer controller, autoscaler or StorageClass, and keeps the managed add-ons and node group', () => {
+    expect(cluster.albController).toBeUndefined();
+    expect(cluster.clusterAutoscaler).toBeUndefined();
+    expect(cluster.platformManifest).toBeUndefined();
+    template.resourceCountIs('AWS::EKS::PodIdentityAssociation', 0);
+    template.resourceCountIs('AWS::EKS::Addon', 6);
+    template.resourceCountIs('AWS::EKS::Nodegroup', 1);
+  });
+
+  test.each<[string, (c: Cluster) => unknown]>([
+    ['addChart', (c) => c.addChart('Web', new cdk8s.Chart(new cdk8s.App(), 'web'))],
+    ['addManifest', (c) => c.addManifest('Quota', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } })],
+    ['addHelmChart', (c) => c.addHelmChart('Podinfo', { chart: 'podinfo', repository: 'https://stefanprodan.github.io/podinfo', version: '6.9.2' })],
+    ['syncSecret', (c) => c.syncSecret('Credentials', { secret: secretsmanager.Secret.fromSecretNameV2(c, 'Secret', 'web'), namespace: 'web', name: 'credentials' })],
+    ['getIngressLoadBalancerAddress', (c) => c.getIngressLoadBalancerAddress('site', { namespace: 'web' })],
+    ['getServiceLoadBalancerAddress', (c) => c.getServiceLoadBalancerAddress('site', { namespace: 'web' })],
+  ])('%s throws, naming the prop', (method, call) => {
+    expect(() => call(cluster)).toThrow(`'${method}' needs the kubectl Lambda, which 'kubectlEnabled: false' leaves out: `
+      + "apply Kubernetes content with your own tools (GitOps, kubectl), or remove 'kubectlEnabled: false'");
   });
 });
 
@@ -191,7 +283,8 @@ describe('options', () => {
 
     // THEN
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::EKS::AccessEntry', 2);
+    // The two admins and the kubectl handler.
+    template.resourceCountIs('AWS::EKS::AccessEntry', 3);
     for (const arn of ['arn:aws:iam::123456789012:role/ops', 'arn:aws:iam::123456789012:role/ci']) {
       template.hasResourceProperties('AWS::EKS::AccessEntry', {
         PrincipalArn: arn,
@@ -211,17 +304,6 @@ describe('options', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties(CLUSTER, { Name: 'web-prod' });
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/eks/web-prod/cluster' });
-  });
-
-  test('ComponentsInstall.WITH_CLUSTER installs the components without content', () => {
-    // GIVEN / WHEN
-    const { stack, cluster } = clusterStack({ componentsInstall: ComponentsInstall.WITH_CLUSTER });
-
-    // THEN
-    const template = Template.fromStack(stack);
-    expect(providerFootprint(template)).toEqual({ lambdas: 2, customResources: 3 });
-    expect(cluster.kubectlProvider).toBeDefined();
-    expect(cluster.albController).toBeDefined();
   });
 
   test('addHelmChart and addManifest apply through the same provider', () => {
@@ -279,6 +361,81 @@ describe('validation', () => {
   test('rejects two node groups with the same name', () => {
     expect(() => clusterStack({ capacity: Capacity.nodeGroups({ name: 'web' }, { name: 'web' }) }))
       .toThrow("'name' of each node group must be unique, got 'web' twice");
+  });
+
+  test.each([
+    ['monitoring', { monitoring: {} }, "'monitoring' needs the kubectl Lambda, which 'kubectlEnabled: false' leaves out: remove it, or 'kubectlEnabled: false'"],
+    ['albControllerVersion', { albControllerVersion: eks.AlbControllerVersion.V3_2_2 }, "'albControllerVersion' needs the kubectl Lambda, which 'kubectlEnabled: false' leaves out: remove it, or 'kubectlEnabled: false'"],
+    ['the chart versions', { clusterAutoscalerChartVersion: '9.53.0', externalSecretsChartVersion: '2.7.0' },
+      "'clusterAutoscalerChartVersion', 'externalSecretsChartVersion' need the kubectl Lambda, which 'kubectlEnabled: false' leaves out: remove them, or 'kubectlEnabled: false'"],
+  ])('rejects %s with kubectlEnabled false', (_name, props, message) => {
+    expect(() => clusterStack({ kubectlEnabled: false, ...props })).toThrow(message);
+  });
+
+  test('warns that backup and cost tags reach no volume on a lean cluster', () => {
+    const { stack } = clusterStack({ kubectlEnabled: false, backup: {} });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp("'backup' and 'costTags' reach EBS volumes through the tags of the gp3 StorageClass, which 'kubectlEnabled: false' does not install"));
+  });
+});
+
+describe('load balancer addresses', () => {
+  let template: Template;
+  let cluster: Cluster;
+  let address: string;
+  let again: string;
+  beforeAll(() => {
+    const created = clusterStack();
+    cluster = created.cluster;
+    cluster.addManifest('Before', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } });
+    address = cluster.getIngressLoadBalancerAddress('site', { namespace: 'web', timeout: Duration.minutes(10) });
+    again = cluster.getIngressLoadBalancerAddress('site', { namespace: 'web' });
+    cluster.addManifest('After', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'site', namespace: 'web' }, data: { host: address } });
+    cluster.getServiceLoadBalancerAddress('nlb');
+    template = Template.fromStack(created.stack);
+  });
+
+  const lookups = () => template.findResources('Custom::AWSCDK-EKS-KubernetesObjectValue');
+  const idOf = (prefix: string) => Object.keys(template.toJSON().Resources).find((id) => id.startsWith(prefix))!;
+
+  test('reads the Ingress\' host name through the kubectl provider, as aws-eks-v2 does', () => {
+    const id = idOf('ClusterLoadBalancerAddressesingresswebsite');
+    expect(lookups()[id].Properties).toEqual(expect.objectContaining({
+      ObjectType: 'ingress',
+      ObjectName: 'site',
+      ObjectNamespace: 'web',
+      JsonPath: '.status.loadBalancer.ingress[0].hostname',
+      TimeoutSeconds: 600,
+    }));
+    expect(Stack.of(cluster).resolve(address)).toEqual({ 'Fn::GetAtt': [id, 'Value'] });
+  });
+
+  test('looks the same Ingress up once, and a Service in the default namespace with the default timeout', () => {
+    expect(again).toBe(address);
+    expect(Object.keys(lookups())).toHaveLength(2);
+    expect(lookups()[idOf('ClusterLoadBalancerAddressesservicedefaultnlb')].Properties).toEqual(expect.objectContaining({
+      ObjectType: 'service', ObjectName: 'nlb', ObjectNamespace: 'default', TimeoutSeconds: 300,
+    }));
+  });
+
+  test('waits for the content added before it, and content added after it may use the address', () => {
+    const resources = template.toJSON().Resources;
+    const lookup = idOf('ClusterLoadBalancerAddressesingresswebsite');
+    expect(resources[lookup].DependsOn).toEqual(expect.arrayContaining([idOf('ClusterContentBefore'), idOf('ClusterAlbControllerChart')]));
+    expect(resources[lookup].DependsOn).not.toContain(idOf('ClusterContentAfter'));
+    expect(JSON.stringify(resources[idOf('ClusterContentAfter')].Properties.Manifest)).toContain(lookup);
+  });
+
+  test.each([
+    ['a timeout above 14 minutes', () => cluster.getIngressLoadBalancerAddress('web', { timeout: Duration.minutes(15) }),
+      "'timeout' of 'getIngressLoadBalancerAddress' must be at most 14 minutes (the kubectl handler stops after 15), got 15 minutes"],
+    ['an invalid Ingress name', () => cluster.getIngressLoadBalancerAddress('Site'),
+      "'ingressName' must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got 'Site'"],
+    ['an invalid namespace', () => cluster.getServiceLoadBalancerAddress('site', { namespace: 'web.prod' }),
+      "'namespace' must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters), got 'web.prod'"],
+    ['a token as the name', () => cluster.getServiceLoadBalancerAddress(Aws.STACK_NAME),
+      "'serviceName' of 'getServiceLoadBalancerAddress' must be a literal name, got a token: the name identifies the lookup in the template"],
+  ])('rejects %s', (_name, call, message) => {
+    expect(call).toThrow(message);
   });
 });
 

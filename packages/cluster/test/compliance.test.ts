@@ -4,7 +4,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { expectCfnLintClean, expectNagClean, nagApp } from '../../../tools/testing/cloudformation';
-import { AutoModeNodePool, Capacity, ChatWebhook, Cluster, ClusterProps, ComponentsInstall } from '../src';
+import { AutoModeNodePool, Capacity, ChatWebhook, Cluster, ClusterProps } from '../src';
 import { addContent, clusterStack, vpcStack } from './fixtures';
 
 const OPERATIONS: Partial<ClusterProps> = {
@@ -32,9 +32,13 @@ const scenarios: Record<string, (app: App) => ReturnType<typeof clusterStack>> =
     capacity: Capacity.autoMode({ nodePools: [AutoModeNodePool.GENERAL_PURPOSE] }),
     endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'),
   }, app),
-  'private-endpoint-with-components': (app) => clusterStack({
-    endpointAccess: eks.EndpointAccess.PRIVATE,
-    componentsInstall: ComponentsInstall.WITH_CLUSTER,
+  'private-endpoint': (app) => clusterStack({ endpointAccess: eks.EndpointAccess.PRIVATE }, app),
+  // GitOps: no kubectl Lambda, the native operations options only.
+  'lean': (app) => clusterStack({
+    kubectlEnabled: false,
+    containerLogs: {},
+    notifications: { emails: ['oncall@example.com'] },
+    budget: { monthlyLimitUsd: 100 },
   }, app),
   // Every operations option on, as the reference app's prod environment runs them.
   'node-groups-operations-with-content': (app) => {

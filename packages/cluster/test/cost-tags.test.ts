@@ -1,6 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { clusterStack, manifests } from './fixtures';
-import { ComponentsInstall } from '../src';
 import { checkTagKey, checkTagValue } from '../src/cost-tags';
 
 const COST_TAGS = { project: 's3www', environment: 'prod', costCenter: 'cc-1234' };
@@ -8,7 +7,7 @@ const COST_TAGS = { project: 's3www', environment: 'prod', costCenter: 'cc-1234'
 describe('cost tags', () => {
   let template: Template;
   beforeAll(() => {
-    const { stack } = clusterStack({ costTags: COST_TAGS, componentsInstall: ComponentsInstall.WITH_CLUSTER });
+    const { stack } = clusterStack({ costTags: COST_TAGS });
     template = Template.fromStack(stack);
   });
 

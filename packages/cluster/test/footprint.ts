@@ -30,19 +30,22 @@ function plainEksV2(): Template {
 
 const rows: Array<[string, Template]> = [];
 for (const [mode, capacity] of [['node groups', undefined], ['Auto Mode', Capacity.autoMode()]] as const) {
+  rows.push([`${mode}, lean (\`kubectlEnabled: false\`)`, Template.fromStack(clusterStack({ capacity, kubectlEnabled: false }).stack)]);
   rows.push([`${mode}, cluster only`, Template.fromStack(clusterStack({ capacity }).stack)]);
   const s = clusterStack({ capacity });
   addContent(s.stack, s.cluster);
   rows.push([`${mode}, with content (addChart + syncSecret)`, Template.fromStack(s.stack)]);
 }
 // Operations options: the native ones add no function; monitoring needs the kubectl provider.
-rows.push(['node groups, cluster only + containerLogs, backup, budget, costTags, notifications', Template.fromStack(clusterStack({
+const native = {
   containerLogs: {},
   backup: {},
   budget: { monthlyLimitUsd: 100, emails: ['ops@example.com'] },
   costTags: { project: 's3www', environment: 'dev', costCenter: 'cc-1' },
   notifications: { emails: ['oncall@example.com'] },
-}).stack)]);
+};
+rows.push(['node groups, lean + containerLogs, backup, budget, costTags, notifications', Template.fromStack(clusterStack({ ...native, kubectlEnabled: false }).stack)]);
+rows.push(['node groups, cluster only + containerLogs, backup, budget, costTags, notifications', Template.fromStack(clusterStack(native).stack)]);
 rows.push(['node groups, monitoring, no other content', Template.fromStack(clusterStack({ monitoring: {} }).stack)]);
 const ops = clusterStack({ monitoring: {}, containerLogs: {}, backup: {} });
 addContent(ops.stack, ops.cluster);
@@ -52,8 +55,11 @@ for (const withLoadBalancerAlarms of [false, true]) {
   const webhook = secretsmanager.Secret.fromSecretNameV2(webhookStack, 'Webhook', 'alerts/chat');
   const alerting = clusterStack({ monitoring: {}, containerLogs: {}, backup: {}, notifications: { chatWebhook: ChatWebhook.slack(webhook) } }, webhookStack.node.root as any, 'Chat');
   addContent(alerting.stack, alerting.cluster);
-  if (withLoadBalancerAlarms) alerting.cluster.addLoadBalancerAlarms('Site', { loadBalancerName: 'site' });
-  rows.push([withLoadBalancerAlarms ? 'the same + addLoadBalancerAlarms()' : 'node groups, every operations option and notifications with a chat webhook, with content', Template.fromStack(alerting.stack)]);
+  if (withLoadBalancerAlarms) {
+    alerting.cluster.getIngressLoadBalancerAddress('site', { namespace: 'web' });
+    alerting.cluster.addLoadBalancerAlarms('Site', { loadBalancerName: 'site' });
+  }
+  rows.push([withLoadBalancerAlarms ? 'the same + getIngressLoadBalancerAddress() + addLoadBalancerAlarms()' : 'node groups, every operations option and notifications with a chat webhook, with content', Template.fromStack(alerting.stack)]);
 }
 rows.push(['plain aws-eks-v2, same content (reference)', plainEksV2()]);
 

@@ -47,8 +47,8 @@ describe('addPodIdentity', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', { RoleArn: 'arn:aws:iam::123456789012:role/web' });
   });
 
-  test('needs no kubectl provider', () => {
-    const { stack, cluster } = clusterStack();
+  test('needs no kubectl provider: it works on a lean cluster', () => {
+    const { stack, cluster } = clusterStack({ kubectlEnabled: false });
     cluster.addPodIdentity('Web', { namespace: 'web', serviceAccount: 'web' });
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 0);
   });
