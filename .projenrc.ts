@@ -1,18 +1,14 @@
 import { awscdk, javascript, JsonFile, Task, typescript } from 'projen';
-import { awsCdkLibrary, cdk8sLibrary, JEST_SCRATCH, RECORD_COMPILE } from './projenrc/libraries';
+import { awsCdkLibrary, bundlePrivatePackage, cdk8sLibrary, JEST_SCRATCH, privatePackage, RECORD_COMPILE, TOOLCHAIN } from './projenrc/libraries';
 import { addReleaseWorkflow, TEST_TOOLS } from './projenrc/release-workflow';
 import { VERSIONS } from './projenrc/versions';
 import { WorkspaceInstall } from './projenrc/workspace';
 
 const root = new typescript.TypeScriptProject({
+  ...TOOLCHAIN,
   name: 's3www-eks',
   description: 'Construct libraries that deploy the s3www web server with a MinIO backend on AWS EKS',
-  defaultReleaseBranch: 'main',
   projenrcTs: true,
-  packageManager: javascript.NodePackageManager.NPM,
-  projenVersion: VERSIONS.projen,
-  typescriptVersion: VERSIONS.typescript,
-  minNodeVersion: VERSIONS.minNode,
   licensed: true,
   license: 'Apache-2.0',
   copyrightOwner: 's3www-eks maintainers',
@@ -20,8 +16,6 @@ const root = new typescript.TypeScriptProject({
   release: false,
   package: false,
   jest: false,
-  sampleCode: false,
-  depsUpgrade: false,
   srcdir: 'projenrc',
   disableTsconfig: true,
   tsconfigDev: { include: ['.projenrc.ts', 'projenrc/**/*.ts', 'tools/**/*.ts'], compilerOptions: {} },
@@ -77,6 +71,13 @@ const cluster = awsCdkLibrary(root, {
 // bundling would give every jsii language its own unreachable copy of the assembly.
 cluster.addPeerDeps(`cdk8s@^${VERSIONS.cdk8s}`, '@aws-cdk/lambda-layer-kubectl-v36@^2.0.1');
 
+// What both cdk8s libraries share lives once, in a private package each of them bundles.
+const cdk8sCommon = privatePackage(root, {
+  name: 'cdk8s-common',
+  description: 'Internal: the code the minio and s3www libraries share; bundled into both, never published',
+  keywords: [],
+});
+
 const minio = cdk8sLibrary(root, {
   name: 'minio',
   description: 'MinIO object storage for any Kubernetes cluster, hardened by default (cdk8s)',
@@ -116,6 +117,9 @@ s3www.addTask('benchmark:minio', {
   receiveArgs: true,
 });
 
+bundlePrivatePackage(minio, cdk8sCommon);
+bundlePrivatePackage(s3www, cdk8sCommon);
+
 const libraries = [network, cluster, minio, s3www];
 
 const reference = new awscdk.AwsCdkTypeScriptApp({
@@ -123,16 +127,10 @@ const reference = new awscdk.AwsCdkTypeScriptApp({
   outdir: 'apps/reference',
   name: '@s3www-eks/reference',
   description: 'The s3www-eks reference system: network, cluster, MinIO and s3www in dev, staging and prod',
-  defaultReleaseBranch: 'main',
-  packageManager: javascript.NodePackageManager.NPM,
-  projenVersion: VERSIONS.projen,
-  typescriptVersion: VERSIONS.typescript,
-  minNodeVersion: VERSIONS.minNode,
+  ...TOOLCHAIN,
   cdkVersion: VERSIONS.awsCdkLib,
   cdkCliVersion: VERSIONS.awsCdkCli,
   constructsVersion: VERSIONS.constructs,
-  sampleCode: false,
-  depsUpgrade: false,
   release: false,
   jestOptions: {
     passWithNoTests: false,
@@ -164,7 +162,7 @@ reference.compileTask.exec(RECORD_COMPILE);
 reference.eslint?.addLintPattern('benchmark');
 reference.eslint?.allowDevDeps('benchmark/**');
 
-for (const member of [...libraries, reference]) {
+for (const member of [cdk8sCommon, ...libraries, reference]) {
   workspace.addMember(member);
 }
 
@@ -175,39 +173,39 @@ const compileChanged = (targets: javascript.NodeProject[]) =>
   `node ../../tools/compile-if-changed.js ${targets.map((t) => workspace.dirOf(t)).join(' ')}`;
 reference.addTask('main', {
   description: 'Synthesize dev, staging and prod offline: cdk.out/<env>, dist/manifests/<env>, and a summary',
-  steps: [{ exec: compileChanged([...libraries, reference]) }, { exec: 'node lib/main-job.js', receiveArgs: true }],
+  steps: [{ exec: compileChanged([cdk8sCommon, ...libraries, reference]) }, { exec: 'node lib/main-job.js', receiveArgs: true }],
 });
 reference.addTask('benchmark', {
   description: 'prod synth time, memory and template figures against plain aws-eks-v2 (not a test)',
   steps: [
-    { exec: compileChanged(libraries) },
+    { exec: compileChanged([cdk8sCommon, ...libraries]) },
     { exec: 'ts-node -P benchmark/tsconfig.json benchmark/run.ts', receiveArgs: true },
   ],
 });
-s3www.tasks.tryFind('benchmark')!.prependExec(compileChanged([s3www]));
-s3www.tasks.tryFind('benchmark:minio')!.prependExec(compileChanged([s3www]));
+s3www.tasks.tryFind('benchmark')!.prependExec(compileChanged([cdk8sCommon, s3www]));
+s3www.tasks.tryFind('benchmark:minio')!.prependExec(compileChanged([cdk8sCommon, s3www]));
 // The local stack for Docker Compose, from the dev environment's objects (src/compose.ts).
 reference.addTask('compose', {
   description: 'Write dist/compose/docker-compose.yaml (and the seeder files) from the dev environment',
-  steps: [{ exec: compileChanged([...libraries, reference]) }, { exec: 'node lib/compose.js' }],
+  steps: [{ exec: compileChanged([cdk8sCommon, ...libraries, reference]) }, { exec: 'node lib/compose.js' }],
 });
 // The real s3www by hand and the serving benchmark: needs S3WWW_BINARY (nothing here can build s3www).
 reference.addTask('benchmark:serving', {
   description: 'HTTP checks through the real s3www and wrk figures against MinIO; needs S3WWW_BINARY (not a test)',
   steps: [
-    { exec: compileChanged(libraries) },
+    { exec: compileChanged([cdk8sCommon, ...libraries]) },
     { exec: 'ts-node -P benchmark/tsconfig.json benchmark/serving.ts', receiveArgs: true },
   ],
 });
 // `cdk synth|deploy` in apps/reference (the deploy steps of its README) compile the same way first,
 // then run the compiled app.
-reference.cdkConfig.json.addOverride('build', compileChanged([...libraries, reference]));
+reference.cdkConfig.json.addOverride('build', compileChanged([cdk8sCommon, ...libraries, reference]));
 reference.cdkConfig.json.addOverride('app', 'node lib/main.js');
 addReleaseWorkflow(root, libraries.map((lib) => ({ dir: workspace.dirOf(lib), name: lib.package.packageName })));
 
 // The root's build runs each phase across the members in dependency order (libraries, then the
 // app), so the packages compile, then test, then pack; a failing step stops the run.
-const members = [...libraries, reference];
+const members = [cdk8sCommon, ...libraries, reference];
 const runInMembers = (task: Task, memberTasks: string[], targets: javascript.NodeProject[] = members) => {
   for (const member of targets) {
     for (const name of memberTasks) {

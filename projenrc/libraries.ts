@@ -33,6 +33,31 @@ export const RECORD_COMPILE = 'node ../../tools/compile-if-changed.js --record';
 
 const REPOSITORY = 'https://github.com/s3www-eks/s3www-eks.git';
 
+/** The pinned toolchain and npm, as every project of the workspace takes them. */
+export const TOOLCHAIN = {
+  packageManager: javascript.NodePackageManager.NPM,
+  projenVersion: VERSIONS.projen,
+  typescriptVersion: VERSIONS.typescript,
+  minNodeVersion: VERSIONS.minNode,
+  defaultReleaseBranch: 'main',
+  sampleCode: false,
+  depsUpgrade: false,
+} as const;
+
+/** jest as every package runs it: no test is a failure, CI never rewrites a snapshot, coverage enforced. */
+function jestOptions(coverage: number): javascript.JestOptions {
+  return {
+    // A package without tests fails, and CI never rewrites a snapshot: `test:update` does that.
+    passWithNoTests: false,
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      coverageThreshold: { statements: coverage, lines: coverage, functions: coverage, branches: coverage - 10 },
+      testTimeout: 120_000,
+      ...JEST_SCRATCH,
+    },
+  };
+}
+
 /** Options every jsii library shares: toolchain, jsii targets, release and build steps. */
 function sharedOptions(root: typescript.TypeScriptProject, options: LibraryOptions) {
   const pascal = options.name.charAt(0).toUpperCase() + options.name.slice(1);
@@ -49,16 +74,10 @@ function sharedOptions(root: typescript.TypeScriptProject, options: LibraryOptio
     repositoryUrl: REPOSITORY,
     repositoryDirectory: `packages/${options.name}`,
     license: 'Apache-2.0',
-    defaultReleaseBranch: 'main',
-    packageManager: javascript.NodePackageManager.NPM,
+    ...TOOLCHAIN,
     jsiiVersion: VERSIONS.jsii,
-    typescriptVersion: VERSIONS.typescript,
-    projenVersion: VERSIONS.projen,
-    minNodeVersion: VERSIONS.minNode,
     constructsVersion: VERSIONS.constructs,
     stability: 'experimental',
-    sampleCode: false,
-    depsUpgrade: false,
     deps: options.deps,
     bundledDeps: options.deps,
     devDeps: options.devDeps,
@@ -83,18 +102,54 @@ function sharedOptions(root: typescript.TypeScriptProject, options: LibraryOptio
     },
     publishToNuget: { dotNetNamespace: `S3wwwEks.${pascal}`, packageId: `S3wwwEks.${pascal}` },
     publishToGo: { moduleName: 'github.com/s3www-eks/s3www-eks-go', packageName: options.name.replace(/-/g, '') },
-    jestOptions: {
-      // A library without tests fails, and CI never rewrites a snapshot: `test:update` does that.
-      passWithNoTests: false,
-      updateSnapshot: javascript.UpdateSnapshot.NEVER,
-      jestConfig: {
-        coverageThreshold: { statements: coverage, lines: coverage, functions: coverage, branches: coverage - 10 },
-        testTimeout: 120_000,
-        ...JEST_SCRATCH,
-      },
-    },
+    jestOptions: jestOptions(coverage),
     gitignore: ['.jsii.tabl.json', '*.tabl.json'],
   } satisfies Partial<cdk.JsiiProjectOptions> & { parent: typescript.TypeScriptProject; constructsVersion: string };
+}
+
+/**
+ * The private package of code that both cdk8s libraries use (validation, images, credentials,
+ * resources, disruption budgets, labels, NetworkPolicy connections). It is plain TypeScript, never
+ * published: each library bundles its compiled copy (`bundledDependencies`), so no public library
+ * depends on another and a consumer installs nothing but the libraries. Public types stay in the
+ * libraries (jsii needs them there); this package holds the logic behind them.
+ */
+export function privatePackage(root: typescript.TypeScriptProject, options: LibraryOptions): typescript.TypeScriptProject {
+  const project = new typescript.TypeScriptProject({
+    ...TOOLCHAIN,
+    parent: root,
+    outdir: `packages/${options.name}`,
+    name: `@s3www-eks/${options.name}`,
+    description: options.description,
+    licensed: true,
+    license: 'Apache-2.0',
+    copyrightOwner: 's3www-eks maintainers',
+    release: false,
+    // The bundling libraries resolve these to their own peers, so the objects are of one cdk8s.
+    peerDeps: [`cdk8s@^${VERSIONS.cdk8s}`, `cdk8s-plus-33@^${VERSIONS.cdk8sPlus33}`, `constructs@^${VERSIONS.constructs}`],
+    devDeps: options.devDeps,
+    jestOptions: jestOptions(options.coverage ?? 90),
+  });
+  project.package.addField('private', true);
+  // projen points typeRoots at the package's own node_modules; the workspace hoists @types to the root.
+  project.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
+  project.tsconfigDev?.file.addDeletionOverride('compilerOptions.typeRoots');
+  project.compileTask.exec(RECORD_COMPILE);
+  return project;
+}
+
+/**
+ * Bundles the private package into a library: a runtime dependency listed in `bundledDependencies`.
+ * npm packs bundled dependencies from the library's own node_modules, which an npm workspace leaves
+ * empty (it links every member at the root), so `prepack` copies the compiled private package there
+ * and `postpack` removes the copy again: every `npm pack` (jsii-pacmak's included) ships it, and the
+ * workspace never resolves a stale copy.
+ */
+export function bundlePrivatePackage(library: cdk.JsiiProject, bundled: javascript.NodeProject): void {
+  const name = bundled.package.packageName;
+  library.addBundledDeps(`${name}@*`);
+  library.package.setScript('prepack', `node ../../tools/bundle-private.js copy ${name}`);
+  library.package.setScript('postpack', `node ../../tools/bundle-private.js remove ${name}`);
 }
 
 /** A jsii library of AWS CDK constructs (aws-cdk-lib and constructs as peers). */

@@ -173,7 +173,9 @@ async function main() {
   const unknown = languages.filter((l) => !LANGUAGES.includes(l));
   if (unknown.length > 0) throw new Error(`unknown language(s) ${unknown.join(', ')}; known: ${LANGUAGES.join(', ')}`);
   const started = Date.now();
-  execFileSync('node', [join(ROOT, 'tools', 'compile-if-changed.js'), ...LIBRARIES.map((l) => `packages/${l}`)], { cwd: ROOT, stdio: 'inherit' });
+  // The private package minio and s3www bundle first: their npm pack (inside pacmak) copies its lib/.
+  const packages = ['cdk8s-common', ...LIBRARIES];
+  execFileSync('node', [join(ROOT, 'tools', 'compile-if-changed.js'), ...packages.map((l) => `packages/${l}`)], { cwd: ROOT, stdio: 'inherit' });
   // jsii copies README.md into the assembly, where rosetta and pacmak read it; compile-if-changed
   // only follows src/, so a README edited since the last compile is compiled in here.
   for (const lib of LIBRARIES) {

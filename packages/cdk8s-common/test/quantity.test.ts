@@ -1,5 +1,5 @@
-import { expectError } from './helpers';
-import { parseQuantity, positiveQuantity } from '../src/quantity';
+import { expectError } from '../../../tools/testing/errors';
+import { parseQuantity, positiveQuantity } from '../src';
 
 describe('quantities', () => {
   test.each([

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-33';
-import { expectError } from './helpers';
-import { resolveResources } from '../src/resources';
+import { expectError } from '../../../tools/testing/errors';
+import { resolveResources } from '../src';
 
 /** Quantities as the manifest renders them. */
 function rendered(resources: k8s.ResourceRequirements): Record<string, Record<string, string>> {

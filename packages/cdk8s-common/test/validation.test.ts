@@ -1,11 +1,11 @@
-import { expectError } from './helpers';
+import { expectError } from '../../../tools/testing/errors';
 import {
-  checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabels, checkPercent, checkPrometheusLabelName, checkSecretKey, show,
-} from '../src/validation';
+  checkCidr, checkDnsLabel, checkDnsSubdomain, checkExclusive, checkHttpUrl, checkInteger, checkLabels, checkPort, checkSecretKey, checkUrlPath, show,
+} from '../src';
 
 describe('validation helpers', () => {
-  test('show quotes strings only', () => {
-    expect([show('a'), show(1), show(undefined)]).toEqual(["'a'", '1', 'undefined']);
+  test('show quotes strings and writes lists and objects as JSON', () => {
+    expect([show('a'), show(1), show(undefined), show(null), show([]), show({ a: 'b' })]).toEqual(["'a'", '1', 'undefined', 'null', '[]', '{"a":"b"}']);
   });
 
   test.each(['a', 'minio', 'minio-0', 'a'.repeat(63)])('%s is a DNS label', (value) => {
@@ -37,17 +37,35 @@ describe('validation helpers', () => {
     expectError(() => checkInteger('n', NaN, 1), "'n' must be a whole number of at least 1, got NaN");
   });
 
-  test('percentages', () => {
-    for (const ok of [1, 50.5, 99]) expect(() => checkPercent('t', ok)).not.toThrow();
-    expectError(() => checkPercent('t', 0.5), "'t' must be a percentage between 1 and 99, got 0.5");
-    expectError(() => checkPercent('t', Infinity), "'t' must be a percentage between 1 and 99, got Infinity");
+  test('ports', () => {
+    expect(() => checkPort('servicePort', 65535)).not.toThrow();
+    expectError(() => checkPort('servicePort', 0), "'servicePort' must be a whole number between 1 and 65535, got 0");
   });
 
-  test('Prometheus label names', () => {
-    for (const ok of ['team', '_x', 'a1_B']) expect(() => checkPrometheusLabelName('l', ok)).not.toThrow();
-    for (const bad of ['1a', 'a-b', '__meta', '']) {
-      expectError(() => checkPrometheusLabelName('l', bad),
-        `'l' must be a Prometheus label name (letters, digits and '_', not starting with a digit or '__'), got '${bad}'`);
+  test('mutually exclusive props', () => {
+    expect(() => checkExclusive({ a: 1, b: undefined })).not.toThrow();
+    expectError(() => checkExclusive({ replicas: 2, autoscaling: {} }), "'replicas' and 'autoscaling' are mutually exclusive: set one of them");
+  });
+
+  test.each(['10.0.0.0/16', '0.0.0.0/0', '192.168.1.1/32', '2001:db8::/32', '::/0'])('%s is a CIDR block', (value) => {
+    expect(() => checkCidr('c', value)).not.toThrow();
+  });
+
+  test.each(['10.0.0.0', '10.0.0.256/16', '10.0.0.0/33', 'vpc', '2001:db8::/129'])('%s is not a CIDR block', (value) => {
+    expectError(() => checkCidr('c', value), `'c' must be an IPv4 or IPv6 CIDR block such as 10.0.0.0/16, got '${value}'`);
+  });
+
+  test('http URLs', () => {
+    expect(checkHttpUrl('u', 'https://example.com/a').hostname).toBe('example.com');
+    for (const bad of ['ftp://example.com/a', 'not a url', 'http://']) {
+      expectError(() => checkHttpUrl('u', bad), `'u' must be an http:// or https:// URL, got '${bad}'`);
+    }
+  });
+
+  test('URL paths', () => {
+    expect(() => checkUrlPath('p', '/index.html?x=1')).not.toThrow();
+    for (const bad of ['index.html', '/a b', '']) {
+      expectError(() => checkUrlPath('p', bad), `'p' must be an absolute URL path starting with '/', got '${bad}'`);
     }
   });
 
