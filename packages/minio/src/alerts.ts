@@ -1,7 +1,8 @@
+import { fail } from '@s3www-eks/cdk8s-common';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MinioQueries } from './queries';
-import { checkPercent, checkPrometheusLabelName, fail } from './validation';
+import { checkPercent, checkPrometheusLabelName } from './validation';
 
 /** Prometheus alerting rules of a MinIO instance (a PrometheusRule). */
 export interface MinioAlertOptions {

@@ -1,14 +1,13 @@
-import { createHash } from 'crypto';
+import {
+  checkInteger, credentialsEnv, fail, ResolvedCredentials, resolveImage, resolveResources, runOnceJob,
+} from '@s3www-eks/cdk8s-common';
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { checkBucketName } from './bucket-name';
 import { bucketScript, BucketSpec } from './bucket-script';
-import { ResolvedCredentials, rootCredentialsEnv } from './credentials';
-import { ImageOptions, MC_IMAGE, resolveImage } from './image';
-import { resolveResources } from './resources';
-import { containerSecurityContext, hardenedPod } from './security';
-import { checkInteger, fail } from './validation';
+import { ImageOptions, MC_IMAGE } from './image';
+import { RUN_AS } from './security';
+import { checkMinioBucketName } from './validation';
 
 /** A bucket the construct creates once MinIO is ready. */
 export interface Bucket {
@@ -97,7 +96,8 @@ export function bucketJobNamePattern(namePrefix: string): string {
  * A Job that waits for MinIO to be ready, then creates the buckets (and turns versioning on)
  * with `mc`. Every step is idempotent, so a re-run changes nothing. Its name carries a hash of
  * its whole configuration: Jobs are immutable, so a changed bucket list becomes a new Job
- * (which runs) instead of a failed update of the old one.
+ * (which runs) instead of a failed update of the old one. It is the one component that creates
+ * buckets: the seeder of `@s3www-eks/s3www` only checks that its bucket exists.
  */
 export class BucketJob extends Construct {
   public readonly job: k8s.KubeJob;
@@ -132,54 +132,32 @@ export class BucketJob extends Construct {
       { name: 'READY_ATTEMPTS', value: String(attempts) },
       { name: 'READY_INTERVAL_SECONDS', value: String(interval) },
       { name: 'READY_TIMEOUT_SECONDS', value: String(PROBE_TIMEOUT_SECONDS) },
-      ...rootCredentialsEnv(props.credentials),
+      ...credentialsEnv(props.credentials, 'MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD'),
       // mc keeps its aliases in a config directory; the root filesystem is read-only.
       { name: 'MC_CONFIG_DIR', value: '/tmp/.mc' },
       { name: 'HOME', value: '/tmp' },
     ];
-    // Everything that shapes the Job goes into its name: any change makes a new Job, never an
-    // update that the API server would refuse for the immutable pod template.
-    const config = {
-      script,
-      image,
-      env,
-      resources,
-      backoffLimit,
-      deadline,
-      ttl,
-      serviceAccount: props.serviceAccountName,
-      pullSecrets: props.imagePullSecrets,
+    this.job = runOnceJob(this, 'Resource', {
+      namePrefix: `${props.namePrefix}${JOB_INFIX}`,
+      hashLength: HASH_LENGTH,
+      namespace: props.namespace,
       labels: props.labels,
-    };
-    const hash = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, HASH_LENGTH);
-
-    this.job = new k8s.KubeJob(this, 'Resource', {
-      metadata: { name: `${props.namePrefix}${JOB_INFIX}${hash}`, namespace: props.namespace, labels: props.labels },
-      spec: {
-        backoffLimit,
-        activeDeadlineSeconds: deadline,
-        ttlSecondsAfterFinished: ttl,
-        template: {
-          metadata: { labels: props.labels },
-          spec: {
-            restartPolicy: 'Never',
-            serviceAccountName: props.serviceAccountName,
-            ...hardenedPod(),
-            imagePullSecrets: props.imagePullSecrets,
-            containers: [{
-              name: 'mc',
-              image: image.image,
-              imagePullPolicy: image.pullPolicy,
-              command: ['/bin/bash', '-c', script],
-              env,
-              resources,
-              securityContext: containerSecurityContext(),
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } }],
-          },
-        },
+      podLabels: props.labels,
+      serviceAccountName: props.serviceAccountName,
+      user: RUN_AS,
+      backoffLimit,
+      activeDeadlineSeconds: deadline,
+      ttlSecondsAfterFinished: ttl,
+      imagePullSecrets: props.imagePullSecrets,
+      container: {
+        name: 'mc',
+        image,
+        command: ['/bin/bash', '-c', script],
+        env,
+        resources,
+        volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
       },
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } }],
     });
   }
 }
@@ -188,7 +166,7 @@ export class BucketJob extends Construct {
 function resolveBuckets(buckets: Bucket[]): BucketSpec[] {
   const seen = new Set<string>();
   return buckets.map((bucket, i) => {
-    checkBucketName(`buckets[${i}].name`, bucket.name);
+    checkMinioBucketName(`buckets[${i}].name`, bucket.name);
     if (seen.has(bucket.name)) {
       fail(`buckets[${i}].name`, 'must not repeat an earlier bucket', bucket.name);
     }

@@ -1,5 +1,5 @@
+import { fail } from '@s3www-eks/cdk8s-common';
 import { k8s } from 'cdk8s-plus-33';
-import { fail } from './validation';
 
 /** The MinIO web console on port 9001. */
 export interface ConsoleOptions {

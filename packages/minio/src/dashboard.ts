@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
+import { checkDnsLabel, checkLabels } from '@s3www-eks/cdk8s-common';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { MinioQueries } from './queries';
-import { checkDnsLabel, checkLabels } from './validation';
 
 /** A Grafana dashboard of a MinIO instance, shipped as a ConfigMap for the Grafana sidecar. */
 export interface MinioDashboardOptions {

@@ -1,11 +1,11 @@
 export type { Bucket, BucketJobOptions } from './bucket-job';
 export type { ConsoleOptions } from './console';
-export type { MinioCredentials } from './credentials';
+export type { S3Credentials } from './credentials';
 export type { ImageOptions } from './image';
 export { MetricsAuth } from './metrics';
 export type { MetricsOptions, SecretKeyReference, ServiceMonitorOptions } from './metrics';
 export { Minio } from './minio';
-export type { MinioProps } from './minio';
+export type { AllowFromOptions, MinioProps } from './minio';
 export type { StorageOptions } from './storage';
 export { MinioTopology, PlacementPolicy } from './topology';
 export type { DistributedOptions } from './topology';

@@ -1,9 +1,6 @@
-/**
- * The app.kubernetes.io labels of every object. Selectors use name, instance and component
- * only: `managed-by` may change without orphaning pods.
- */
+/** The parts of a MinIO deployment, as `app.kubernetes.io/component`; every object is `app.kubernetes.io/name: minio`. */
+import { objectLabels as labelsOf, selectorLabels as selectorOf } from '@s3www-eks/cdk8s-common';
 
-/** The parts of the deployment, as `app.kubernetes.io/component`. */
 export const COMPONENT = {
   server: 'server',
   api: 'api',
@@ -15,10 +12,10 @@ export const COMPONENT = {
 
 /** Labels that select one component of one MinIO instance. */
 export function selectorLabels(instance: string, component: string): Record<string, string> {
-  return { 'app.kubernetes.io/name': 'minio', 'app.kubernetes.io/instance': instance, 'app.kubernetes.io/component': component };
+  return selectorOf('minio', instance, component);
 }
 
 /** Labels of an object (selector labels plus `managed-by`). */
 export function objectLabels(instance: string, component: string): Record<string, string> {
-  return { ...selectorLabels(instance, component), 'app.kubernetes.io/managed-by': 'cdk8s' };
+  return labelsOf('minio', instance, component);
 }

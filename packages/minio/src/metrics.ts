@@ -1,8 +1,9 @@
+import { checkDnsSubdomain, checkSecretKey, fail } from '@s3www-eks/cdk8s-common';
 import { ApiObject, Duration } from 'cdk8s';
+import { IPodSelector } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { MinioAlertOptions } from './alerts';
 import { MinioDashboardOptions } from './dashboard';
-import { checkDnsSubdomain, checkSecretKey, fail } from './validation';
 
 /** Who may read MinIO's Prometheus metrics (`MINIO_PROMETHEUS_AUTH_TYPE`). */
 export enum MetricsAuth {
@@ -50,6 +51,14 @@ export interface ServiceMonitorOptions {
 
 /** Prometheus metrics of the cluster at `/minio/v2/metrics/cluster`. */
 export interface MetricsOptions {
+  /**
+   * The Prometheus pods that scrape MinIO, which the NetworkPolicy admits to the API port. Only
+   * MinIO's side is written: a Prometheus is not egress-isolated, and an egress policy would cut it
+   * off from its other targets.
+   * @default - the Prometheus of kube-prometheus-stack: pods labelled app.kubernetes.io/name=prometheus in the `monitoring` namespace
+   */
+  readonly scraper?: IPodSelector;
+
   /**
    * Authentication of the metrics endpoints.
    * @default MetricsAuth.JWT

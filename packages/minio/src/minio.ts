@@ -1,29 +1,42 @@
-import { createHash } from 'crypto';
-import { ApiObject, Chart, Names, Size } from 'cdk8s';
 import {
-  ContainerResources, Cpu, INetworkPolicyPeer, IPodSelector, ISecret, LabelSelector,
-  NetworkPolicy, NetworkPolicyPeerConfig, NetworkPolicyPort, PodSelectorConfig, Secret, k8s,
+  checkDnsSubdomain, connect, credentialsEnv, declareServingPorts, kubeDns, podsOf, resolveCredentials, resolveImage, resolveName, resolveNamespace,
+  resolveResources,
+} from '@s3www-eks/cdk8s-common';
+import { ApiObject, Size } from 'cdk8s';
+import {
+  Cpu, INetworkPolicyPeer, IPodSelector, ISecret, Namespaces, NetworkPolicy, NetworkPolicyPeerConfig,
+  NetworkPolicyPort, PodConnectionsIsolation, Pods, PodSelectorConfig, Secret, ContainerResources, k8s,
 } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { Bucket, BucketJob, BucketJobOptions, bucketJobNamePattern } from './bucket-job';
 import { CONSOLE_PORT, ConsoleOptions, consoleEnv } from './console';
-import { MinioCredentials, resolveCredentials, rootCredentialsEnv } from './credentials';
-import { ImageOptions, MINIO_IMAGE, resolveImage } from './image';
+import { S3Credentials } from './credentials';
+import { ImageOptions, MINIO_IMAGE } from './image';
 import { COMPONENT, objectLabels, selectorLabels } from './labels';
 import { MetricsAuth, MetricsOptions, scrapeAnnotations } from './metrics';
 import { monitoringObjects } from './monitoring';
 import { NetworkIsolation } from './network';
-import { resolveResources } from './resources';
 import { drives, MinioServer } from './server';
 import { MinioServices, PORT_NAMES } from './services';
 import { StorageOptions } from './storage';
 import { MinioTopology } from './topology';
-import { checkDnsLabel, checkDnsSubdomain } from './validation';
+
+/** Options of {@link Minio.allowFrom} and {@link Minio.allowConsoleFrom}. */
+export interface AllowFromOptions {
+  /**
+   * Which side gets a NetworkPolicy, as in cdk8s-plus `connections.allowFrom`:
+   * `PodConnectionsIsolation.POD` writes only MinIO's ingress policy (for a peer that is not
+   * egress-isolated, whose pods an egress policy would cut off from everything else, such as
+   * Prometheus), `PodConnectionsIsolation.PEER` only the peer's egress policy.
+   * @default - both: MinIO's ingress policy and the peer's egress policy (none for an IP block)
+   */
+  readonly isolation?: PodConnectionsIsolation;
+}
 
 /** Properties of a {@link Minio}. */
 export interface MinioProps {
-  /** The existing Secret holding the root user and password. */
-  readonly credentials: MinioCredentials;
+  /** The existing Secret holding the root credentials: the root user (access key) and password (secret key). */
+  readonly credentials: S3Credentials;
 
   /**
    * Standalone (one pod) or distributed (erasure-coded pods).
@@ -82,6 +95,12 @@ export interface MinioProps {
   readonly resources?: ContainerResources;
 
   /**
+   * The cluster DNS, which the pods may query (UDP and TCP 53), e.g. an IP block for NodeLocal DNSCache.
+   * @default - pods labelled k8s-app=kube-dns in kube-system (CoreDNS on EKS)
+   */
+  readonly dns?: INetworkPolicyPeer | IPodSelector;
+
+  /**
    * Base name of every object (StatefulSet, Services, ...), at most 40 characters. Renaming replaces them all, data claims included.
    * @default - a unique name derived from the construct path
    */
@@ -105,6 +124,9 @@ export interface MinioProps {
  * MinIO object storage on any Kubernetes cluster: a StatefulSet with persistent drives,
  * hardened to the restricted Pod Security Standard, isolated by NetworkPolicies, with
  * health probes, optional buckets, console and metrics.
+ *
+ * It is a cdk8s-plus pod selector and network peer of its server pods: clients are let in with
+ * `minio.allowFrom(client)`, which writes MinIO's ingress policy and the client's egress policy.
  *
  * @example
  * import { Minio } from '@s3www-eks/minio';
@@ -136,10 +158,8 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
   public readonly consoleServiceName?: string;
   /** The Secret holding the root credentials (a reference; the construct does not create it). */
   public readonly credentialsSecret: ISecret;
-  /** Key of the root user in `credentialsSecret`. */
-  public readonly rootUserKey: string;
-  /** Key of the root password in `credentialsSecret`. */
-  public readonly rootPasswordKey: string;
+  /** The root credentials: the Secret's name and the keys of the root user (access key) and password (secret key). */
+  public readonly credentials: S3Credentials;
   /** Labels that select the MinIO server pods. */
   public readonly selectorLabels: { [key: string]: string };
   /** The topology the construct deployed. */
@@ -148,8 +168,8 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
   public readonly statefulSet: ApiObject;
   /** The ClusterIP Service of the S3 API (escape hatch). */
   public readonly service: ApiObject;
-  /** The default-deny NetworkPolicy of the server pods (escape hatch). */
-  public readonly networkPolicy: ApiObject;
+  /** The default-deny NetworkPolicy of the server pods, which lets out DNS only (escape hatch). */
+  public readonly networkPolicy: NetworkPolicy;
   /** The Job creating the buckets, when there are buckets. */
   public readonly bucketJob?: ApiObject;
   /** The ServiceMonitor, when requested. */
@@ -163,13 +183,11 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
 
   constructor(scope: Construct, id: string, props: MinioProps) {
     super(scope, id);
-    this.name = props.name ?? Names.toDnsLabel(this, { maxLen: 40 });
-    checkDnsLabel('name', this.name, 40);
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
-    checkDnsLabel('namespace', this.namespace);
+    this.name = resolveName(this, props.name);
+    this.namespace = resolveNamespace(this, props.namespace, 'default')!;
     const clusterDomain = props.clusterDomain ?? 'cluster.local';
     checkDnsSubdomain('clusterDomain', clusterDomain);
-    const credentials = resolveCredentials(props.credentials);
+    const credentials = resolveCredentials('credentials', props.credentials);
     const pullSecrets = (props.imagePullSecrets ?? []).map((secret, i) => {
       checkDnsSubdomain(`imagePullSecrets[${i}]`, secret);
       return { name: secret };
@@ -184,9 +202,9 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
     this.consoleServiceName = this.consoleEnabled ? `${this.name}-console` : undefined;
     this.endpoint = `http://${this.serviceName}.${this.namespace}.svc.${clusterDomain}:${this.port}`;
     this.credentialsSecret = Secret.fromSecretName(this, 'Credentials', credentials.secretName);
-    this.rootUserKey = credentials.userKey;
-    this.rootPasswordKey = credentials.passwordKey;
+    this.credentials = credentials;
     this.selectorLabels = selectorLabels(this.name, COMPONENT.server);
+    declareServingPorts(this, [this.port]);
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.name, namespace: this.namespace, labels: objectLabels(this.name, COMPONENT.server) },
@@ -219,7 +237,7 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
         memoryLimit: Size.gibibytes(1),
       }),
       env: [
-        ...rootCredentialsEnv(credentials),
+        ...credentialsEnv(credentials, 'MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD'),
         ...consoleEnv(props.console),
         ...(props.metrics ? [{ name: 'MINIO_PROMETHEUS_AUTH_TYPE', value: props.metrics.auth ?? MetricsAuth.JWT }] : []),
       ],
@@ -249,12 +267,11 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
       throw new Error('\'bucketJob\' is set but \'buckets\' is empty: declare the buckets the job should create');
     }
 
-    this.networkPolicy = new NetworkIsolation(this, 'Isolation', {
-      namePrefix: this.name,
+    this.networkPolicy = new NetworkIsolation(this, 'Isolation', this, {
       namespace: this.namespace,
-      serverLabels: this.selectorLabels,
       apiPort: this.port,
       distributed: this.topology.isDistributed,
+      dns: props.dns ?? kubeDns(this),
       jobLabels,
     }).serverPolicy;
 
@@ -272,85 +289,59 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
       this.serviceMonitor = monitoring.serviceMonitor;
       this.prometheusRule = monitoring.prometheusRule;
       this.dashboard = monitoring.dashboard;
+      // Prometheus is not egress-isolated by this library: only MinIO's side is written.
+      this.connect('metrics', props.metrics.scraper ?? kubePrometheus(this), Minio.API_PORT, { isolation: PodConnectionsIsolation.POD }, 'metrics.scraper');
     }
   }
 
   /**
-   * Lets the peer's pods reach the S3 API (port 9000) through MinIO's NetworkPolicy. Opens
-   * MinIO's side only: if the peer is itself egress-isolated, open its side too, e.g.
-   * `app.connections.allowTo(minio, { isolation: PodConnectionsIsolation.POD, ports: [NetworkPolicyPort.tcp(9000)] })`.
-   * Calling it again for the same peer returns the same policy.
+   * Lets the peer reach the S3 API (port 9000), as cdk8s-plus `connections.allowFrom` does: MinIO's
+   * ingress policy admits the peer, and an egress policy selecting the peer's pods (in each of
+   * their namespaces) lets them out to MinIO; an IP block gets MinIO's side only. Calling it again
+   * for the same peer returns the same policy.
    *
-   * @param peer pods (`Pods.select`, a Deployment...), namespaces or an IP block
-   * @returns the NetworkPolicy that admits the peer
+   * @param peer pods (`Pods.select`, a cdk8s-plus workload, an `S3www`, a `Seeder`), namespaces or
+   * an IP block. In Java and C#, where cdk8s-plus's `Pods.select(...)` is only an `IPodSelector`, pass it as is.
+   * @returns MinIO's ingress policy (the peer's egress policy with `PodConnectionsIsolation.PEER`)
    */
-  public allowFrom(peer: INetworkPolicyPeer): NetworkPolicy {
-    return this.allowIngress('AllowApi', peer, this.port);
+  public allowFrom(peer: INetworkPolicyPeer | IPodSelector, options: AllowFromOptions = {}): NetworkPolicy {
+    return this.connect('api', peer, Minio.API_PORT, options, 'allowFrom');
   }
 
   /**
-   * Lets the selected pods reach the S3 API (port 9000), as {@link Minio.allowFrom} does.
-   *
-   * For Java and C#: cdk8s-plus's `Pods.select(...)` is an `IPodSelector` but not declared an
-   * `INetworkPolicyPeer`, so `allowFrom` does not accept it there; this does. Calling it again for
-   * the same selector returns the same policy.
-   *
-   * @param pods the client pods, e.g. `Pods.select(chart, 'App', { labels, namespaces })`
-   * @returns the NetworkPolicy that admits the pods
-   */
-  public allowFromPods(pods: IPodSelector): NetworkPolicy {
-    return this.allowFrom(podsPeer(pods));
-  }
-
-  /**
-   * Lets the peer's pods reach the web console (port 9001). Fails when the console is off.
+   * Lets the peer reach the web console (port 9001), as {@link Minio.allowFrom} does for the S3
+   * API. Fails when the console is off.
    *
    * @param peer pods, namespaces or an IP block (e.g. your ingress controller)
-   * @returns the NetworkPolicy that admits the peer
+   * @returns MinIO's ingress policy (the peer's egress policy with `PodConnectionsIsolation.PEER`)
    */
-  public allowConsoleFrom(peer: INetworkPolicyPeer): NetworkPolicy {
+  public allowConsoleFrom(peer: INetworkPolicyPeer | IPodSelector, options: AllowFromOptions = {}): NetworkPolicy {
     if (!this.consoleEnabled) {
       throw new Error(`allowConsoleFrom(${peer.node.path}): the console is off; set 'console' to turn it on first`);
     }
-    return this.allowIngress('AllowConsole', peer, Minio.CONSOLE_PORT);
+    return this.connect('console', peer, Minio.CONSOLE_PORT, options, 'allowConsoleFrom');
   }
 
   /** Selects the MinIO server pods in their namespace. */
-  public toPodSelectorConfig(): PodSelectorConfig {
-    return { labelSelector: LabelSelector.of({ labels: this.selectorLabels }), namespaces: { names: [this.namespace] } };
-  }
+  public toPodSelectorConfig(): PodSelectorConfig { return podsOf(this.selectorLabels, this.namespace); }
 
   /** The MinIO server pods as a network peer. */
-  public toNetworkPolicyPeerConfig(): NetworkPolicyPeerConfig {
-    return { podSelector: this.toPodSelectorConfig() };
-  }
+  public toNetworkPolicyPeerConfig(): NetworkPolicyPeerConfig { return { podSelector: this.toPodSelectorConfig() }; }
 
   /** The MinIO server pods as a pod selector. */
-  public toPodSelector(): IPodSelector | undefined {
-    return this;
-  }
+  public toPodSelector(): IPodSelector | undefined { return this; }
 
-  private allowIngress(prefix: string, peer: INetworkPolicyPeer, port: number): NetworkPolicy {
-    const id = `${prefix}${peer.node.addr}`;
-    const existing = this.node.tryFindChild(id);
-    if (existing) return existing as NetworkPolicy;
-    const suffix = createHash('sha256').update(peer.node.path).digest('hex').slice(0, 8);
-    return new NetworkPolicy(this, id, {
-      selector: this,
-      metadata: { name: `${this.name}-${prefix === 'AllowApi' ? 'api' : 'console'}-${suffix}`, namespace: this.namespace },
-      ingress: { rules: [{ peer, ports: [NetworkPolicyPort.tcp(port)] }] },
+  private connect(label: string, peer: INetworkPolicyPeer | IPodSelector, port: number, options: AllowFromOptions, verb: string): NetworkPolicy {
+    return connect(this, peer, {
+      direction: 'Ingress', label, namespace: this.namespace, ports: [NetworkPolicyPort.tcp(port)], isolation: options.isolation, verb,
     });
   }
 }
 
-/**
- * A pod selector as a network peer: the same pods, and the same construct (node, id, path) for the
- * policy's id and name, so allowFrom and allowFromPods of one selector give one policy.
- */
-function podsPeer(pods: IPodSelector): INetworkPolicyPeer {
-  const peer: Pick<INetworkPolicyPeer, 'toNetworkPolicyPeerConfig' | 'toPodSelector'> = {
-    toNetworkPolicyPeerConfig: () => ({ podSelector: pods.toPodSelectorConfig() }),
-    toPodSelector: () => pods,
-  };
-  return Object.assign(Object.create(pods), peer);
+/** The Prometheus of kube-prometheus-stack, as installed in the `monitoring` namespace. */
+function kubePrometheus(scope: Construct): IPodSelector {
+  return Pods.select(scope, 'Prometheus', {
+    labels: { 'app.kubernetes.io/name': 'prometheus' },
+    namespaces: Namespaces.select(scope, 'MonitoringNamespace', { names: ['monitoring'] }),
+  });
 }

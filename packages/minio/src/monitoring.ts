@@ -1,3 +1,4 @@
+import { checkLabels, fail } from '@s3www-eks/cdk8s-common';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { alertThresholds, prometheusRule } from './alerts';
@@ -5,7 +6,6 @@ import { dashboardConfigMap } from './dashboard';
 import { COMPONENT, objectLabels } from './labels';
 import { MetricsAuth, MetricsOptions, serviceMonitor } from './metrics';
 import { MinioQueries } from './queries';
-import { checkLabels, fail } from './validation';
 
 /** What the monitoring objects need to know about the instance. */
 export interface MonitoringProps {

@@ -2,11 +2,11 @@
  * The MinIO server pods: a StatefulSet whose command line, drives, placement and probes follow
  * from the topology, and in distributed mode the PodDisruptionBudget that guards its quorum.
  */
+import { containerSecurityContext, disruptionBudget, hardenedPod, ResolvedImage } from '@s3www-eks/cdk8s-common';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { ResolvedImage } from './image';
 import { COMPONENT, objectLabels, selectorLabels } from './labels';
-import { containerSecurityContext, hardenedPod } from './security';
+import { RUN_AS } from './security';
 import { PORT_NAMES } from './services';
 import { claimTemplates, Drive, StorageOptions } from './storage';
 import { MinioTopology, PlacementPolicy } from './topology';
@@ -137,7 +137,7 @@ export class MinioServer extends Construct {
           metadata: { labels: metadata.labels, annotations: props.podAnnotations },
           spec: {
             serviceAccountName: props.serviceAccountName,
-            ...hardenedPod(),
+            ...hardenedPod(RUN_AS),
             imagePullSecrets: props.imagePullSecrets,
             ...placement(topology, selector),
             containers: [{
@@ -160,7 +160,7 @@ export class MinioServer extends Construct {
                 ...(props.consolePort ? [{ name: PORT_NAMES.console, containerPort: props.consolePort, protocol: 'TCP' }] : []),
               ],
               resources: props.resources,
-              securityContext: containerSecurityContext(),
+              securityContext: containerSecurityContext(RUN_AS),
               ...probes(PORT_NAMES.api),
               volumeMounts: [
                 ...driveList.map((d) => ({ name: d.name, mountPath: d.path })),
@@ -179,16 +179,9 @@ export class MinioServer extends Construct {
       },
     });
 
-    if (topology.isDistributed) {
-      new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-        metadata,
-        spec: {
-          maxUnavailable: k8s.IntOrString.fromNumber(topology.maxUnavailable),
-          selector: { matchLabels: selector },
-          // A pod that is not ready holds no quorum: evicting it must not block a node drain.
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        },
-      });
+    // A pod that is not ready holds no quorum: the budget lets it go, so it never blocks a node drain.
+    if (topology.maxUnavailable > 0) {
+      disruptionBudget(this, 'DisruptionBudget', metadata, selector, topology.maxUnavailable);
     }
   }
 }

@@ -1,7 +1,6 @@
+import { checkDnsSubdomain, positiveQuantity } from '@s3www-eks/cdk8s-common';
 import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
-import { positiveQuantity } from './quantity';
-import { checkDnsSubdomain } from './validation';
 
 /** A drive of a pod: its claim template (and volume) name and mount path. */
 export interface Drive {

@@ -1,4 +1,4 @@
-import { checkInteger } from './validation';
+import { checkInteger, resolveMaxUnavailable } from '@s3www-eks/cdk8s-common';
 
 /** How hard the scheduler must try to keep MinIO pods apart. */
 export enum PlacementPolicy {
@@ -41,7 +41,8 @@ export interface DistributedOptions {
 
   /**
    * Pods a voluntary disruption (drain, upgrade) may take down at once, enforced by a
-   * PodDisruptionBudget. Each pod down costs `drivesPerReplica` drives of the erasure sets.
+   * PodDisruptionBudget; below `replicas`, so that a drain never takes them all. Each pod down
+   * costs `drivesPerReplica` drives of the erasure sets.
    * @default 1
    */
   readonly maxUnavailable?: number;
@@ -75,8 +76,7 @@ export class MinioTopology {
     if (!erasureSetSizes(total).length) {
       throw new Error(`'replicas' × 'drivesPerReplica' must be divisible by an erasure-set size between 2 and 16, got ${options.replicas} × ${drives} = ${total}`);
     }
-    const maxUnavailable = options.maxUnavailable ?? 1;
-    checkInteger('maxUnavailable', maxUnavailable, 1, options.replicas - 1);
+    const maxUnavailable = resolveMaxUnavailable('maxUnavailable', options.maxUnavailable, options.replicas, 'replicas')!;
     return new MinioTopology(options.replicas, drives, true,
       options.zoneSpread ?? PlacementPolicy.PREFERRED, options.nodeSpread ?? PlacementPolicy.REQUIRED, maxUnavailable);
   }

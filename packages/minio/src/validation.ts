@@ -1,51 +1,8 @@
 /**
- * Synth-time checks shared by every prop of the library. Each check throws an error that names
- * the prop, shows the value it got and says what is allowed, so a bad value fails at `cdk8s synth`
- * instead of at `kubectl apply` or, worse, at runtime inside the cluster.
+ * Checks of this library's own props (the rest are shared with @s3www-eks/s3www). Each throws
+ * `'prop' <rule>, got <value>`, so a bad value fails at `cdk8s synth`.
  */
-
-/** Renders a value for an error message: strings quoted, everything else as written. */
-export function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : String(value);
-}
-
-/** Throws `'prop' <rule>, got <value>`. */
-export function fail(prop: string, rule: string, value: unknown): never {
-  throw new Error(`'${prop}' ${rule}, got ${show(value)}`);
-}
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-
-/** A DNS-1123 label: namespaces, Service and StatefulSet names. */
-export function checkDnsLabel(prop: string, value: string, maxLength = 63): void {
-  if (value.length === 0 || value.length > maxLength || !DNS_LABEL.test(value)) {
-    fail(prop, `must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit) of at most ${maxLength} characters`, value);
-  }
-}
-
-/** A DNS-1123 subdomain: Secret and StorageClass names, the cluster domain. */
-export function checkDnsSubdomain(prop: string, value: string): void {
-  if (value.length === 0 || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
-    fail(prop, 'must be a DNS-1123 subdomain (lowercase letters, digits, \'-\' and \'.\', at most 253 characters)', value);
-  }
-}
-
-/** A key of a Secret's data. */
-export function checkSecretKey(prop: string, value: string): void {
-  if (value.length === 0 || value.length > 253 || !SECRET_KEY.test(value)) {
-    fail(prop, 'must be a Secret data key (letters, digits, \'-\', \'_\' and \'.\')', value);
-  }
-}
-
-/** A whole number within bounds. */
-export function checkInteger(prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `between ${min} and ${max}`;
-    fail(prop, `must be a whole number ${range}`, value);
-  }
-}
+import { checkBucketName, fail } from '@s3www-eks/cdk8s-common';
 
 /** A percentage threshold: 0 and 100 would make an alert that always or never fires. */
 export function checkPercent(prop: string, value: number): void {
@@ -63,19 +20,8 @@ export function checkPrometheusLabelName(prop: string, value: string): void {
   }
 }
 
-const LABEL_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-
-/** Kubernetes labels: `[prefix/]name` keys and values of at most 63 characters. */
-export function checkLabels(prop: string, labels: Record<string, string>): void {
-  for (const [key, value] of Object.entries(labels)) {
-    const slash = key.lastIndexOf('/');
-    const name = key.slice(slash + 1);
-    const prefixOk = slash < 0 || (slash <= 253 && DNS_SUBDOMAIN.test(key.slice(0, slash)));
-    if (!prefixOk || name.length > 63 || !LABEL_PART.test(name)) {
-      fail(prop, 'keys must be Kubernetes label keys ([prefix/]name, the name at most 63 letters, digits, \'-\', \'_\' and \'.\')', key);
-    }
-    if (value.length > 63 || (value !== '' && !LABEL_PART.test(value))) {
-      fail(`${prop}.${key}`, 'must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit)', value);
-    }
-  }
+/** A bucket MinIO can hold: the S3 naming rules, and not `minio`, which MinIO serves its own APIs under. */
+export function checkMinioBucketName(prop: string, name: string): void {
+  checkBucketName(prop, name);
+  if (name === 'minio') fail(prop, 'must not be \'minio\', which MinIO reserves for its own endpoints', name);
 }

@@ -37,8 +37,8 @@ describe('bucket job', () => {
       READY_ATTEMPTS: '60',
       READY_INTERVAL_SECONDS: '5',
       READY_TIMEOUT_SECONDS: '5',
-      MINIO_ROOT_USER: { secretKeyRef: { name: 'minio-root', key: 'rootUser' } },
-      MINIO_ROOT_PASSWORD: { secretKeyRef: { name: 'minio-root', key: 'rootPassword' } },
+      MINIO_ROOT_USER: { secretKeyRef: { name: 'minio-root', key: 'accessKey' } },
+      MINIO_ROOT_PASSWORD: { secretKeyRef: { name: 'minio-root', key: 'secretKey' } },
       MC_CONFIG_DIR: '/tmp/.mc',
       HOME: '/tmp',
     });
@@ -53,9 +53,12 @@ describe('bucket job', () => {
     expect(only(objects, 'Job').spec.template.metadata.labels).toEqual(jobLabels);
     const policy = named(objects, 'NetworkPolicy', 'minio-buckets').spec;
     expect(policy.podSelector).toEqual({ matchLabels: jobLabels });
-    expect(policy.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.policyTypes).toEqual(['Egress', 'Ingress']);
     expect(policy.ingress).toBeUndefined();
-    expect(policy.egress[1]).toEqual({ to: [{ podSelector: { matchLabels: minio.selectorLabels } }], ports: [{ protocol: 'TCP', port: 9000 }] });
+    expect(policy.egress[1]).toEqual({
+      to: [{ podSelector: { matchLabels: minio.selectorLabels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'storage' } } }],
+      ports: [{ protocol: 'TCP', port: 9000 }],
+    });
     expect(named(objects, 'NetworkPolicy', 'minio').spec.ingress).toContainEqual({
       from: [{ podSelector: { matchLabels: jobLabels } }], ports: [{ protocol: 'TCP', port: 9000 }],
     });

@@ -8,8 +8,8 @@ const packageDir = join(__dirname, '..');
 describe('jsii assembly', () => {
   test('has the public structs', () => {
     expect(structNames(packageDir)).toEqual([
-      'Bucket', 'BucketJobOptions', 'ConsoleOptions', 'DistributedOptions', 'ImageOptions', 'MetricsOptions',
-      'MinioAlertOptions', 'MinioCredentials', 'MinioDashboardOptions', 'MinioProps', 'SecretKeyReference',
+      'AllowFromOptions', 'Bucket', 'BucketJobOptions', 'ConsoleOptions', 'DistributedOptions', 'ImageOptions', 'MetricsOptions',
+      'MinioAlertOptions', 'MinioDashboardOptions', 'MinioProps', 'S3Credentials', 'SecretKeyReference',
       'ServiceMonitorOptions', 'StorageOptions',
     ]);
   });

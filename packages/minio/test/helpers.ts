@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { metricNames, promqlErrors } from './promql';
+export { expectError } from '../../../tools/testing/errors';
 import { expectSchemaValid } from '../../../tools/testing/kubernetes';
 import { expectRestricted } from '../../../tools/testing/pod-security';
 import { Minio, MinioProps } from '../src';
@@ -94,18 +95,6 @@ export function serverContainer(objects: Json[]): Json {
 /** A container's environment as name -> value or valueFrom. */
 export function envOf(container: Json): Record<string, any> {
   return Object.fromEntries((container.env ?? []).map((e: Json) => [e.name, e.value ?? e.valueFrom]));
-}
-
-/** Runs `fn` and asserts it throws exactly `message` (not merely a message containing it). */
-export function expectError(fn: () => unknown, message: string): void {
-  let error: unknown;
-  try {
-    fn();
-  } catch (err) {
-    error = err;
-  }
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).message).toBe(message);
 }
 
 /** A Minio named `minio` in namespace `storage` (credentials from Secret `minio-root`), synthesized and checked. */

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'util';
 import { Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
 import { ImagePullPolicy } from 'cdk8s-plus-33';
@@ -88,11 +89,11 @@ describe('standalone (default)', () => {
 
   test('reads the credentials from the Secret, never as values', () => {
     const env = envOf(container);
-    expect(env.MINIO_ROOT_USER).toEqual({ secretKeyRef: { name: 'minio-root', key: 'rootUser' } });
-    expect(env.MINIO_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'minio-root', key: 'rootPassword' } });
+    expect(env.MINIO_ROOT_USER).toEqual({ secretKeyRef: { name: 'minio-root', key: 'accessKey' } });
+    expect(env.MINIO_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'minio-root', key: 'secretKey' } });
     expect(objects.some((o) => o.kind === 'Secret')).toBe(false);
     expect(minio.credentialsSecret.name).toBe('minio-root');
-    expect([minio.rootUserKey, minio.rootPasswordKey]).toEqual(['rootUser', 'rootPassword']);
+    expect(minio.credentials).toEqual({ secretName: 'minio-root', accessKeyKey: 'accessKey', secretKeyKey: 'secretKey' });
   });
 
   test('turns the console off and declares the API port only', () => {
@@ -134,7 +135,7 @@ describe('standalone (default)', () => {
     expect(minio.topology.isDistributed).toBe(false);
     expect(minio.statefulSet.kind).toBe('StatefulSet');
     expect(minio.service.name).toBe('minio');
-    expect(minio.networkPolicy.kind).toBe('NetworkPolicy');
+    expect(minio.networkPolicy.name).toBe('minio');
     expect(minio.bucketJob).toBeUndefined();
     expect(minio.serviceMonitor).toBeUndefined();
   });
@@ -211,7 +212,7 @@ describe('distributed', () => {
   test('lets the nodes talk to each other on the API port', () => {
     const { minio, objects } = deploy({ topology: MinioTopology.distributed({ replicas: 4 }) });
     const policy = named(objects, 'NetworkPolicy', 'minio').spec;
-    const peers = { podSelector: { matchLabels: minio.selectorLabels } };
+    const peers = { podSelector: { matchLabels: minio.selectorLabels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'storage' } } };
     expect(policy.ingress).toEqual([{ from: [peers], ports: [{ protocol: 'TCP', port: 9000 }] }]);
     expect(policy.egress).toContainEqual({ to: [peers], ports: [{ protocol: 'TCP', port: 9000 }] });
   });
@@ -249,6 +250,15 @@ describe('console', () => {
     const rendered = named(objects, 'NetworkPolicy', policy.name);
     expect(rendered.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'ingress' } } }], ports: [{ port: 9001, protocol: 'TCP' }] }]);
     expect(rendered.metadata.name).toMatch(/^minio-console-[0-9a-f]{8}$/);
+    // and the ingress pods may send to the console, and nowhere else through this policy
+    expect(named(objects, 'NetworkPolicy', `${policy.name}-egress`).spec).toEqual({
+      podSelector: { matchLabels: { app: 'ingress' } },
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{ podSelector: { matchLabels: minio.selectorLabels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'default' } } }],
+        ports: [{ port: 9001, protocol: 'TCP' }],
+      }],
+    });
   });
 
   test('allowConsoleFrom fails while the console is off', () => {
@@ -261,7 +271,10 @@ describe('console', () => {
 });
 
 describe('allowFrom', () => {
-  test('admits the peer on the API port only, once per peer', () => {
+  const inStorage = { matchLabels: { 'kubernetes.io/metadata.name': 'storage' } };
+  const api = [{ port: 9000, protocol: 'TCP' }];
+
+  test('admits the peer on the API port and lets the peer out to it, once per peer', () => {
     // GIVEN
     const chart = Testing.chart();
     const minio = new Minio(chart, 'Minio', { credentials, name: 'minio', namespace: 'storage' });
@@ -269,48 +282,85 @@ describe('allowFrom', () => {
     // WHEN
     const policy = minio.allowFrom(app);
     const again = minio.allowFrom(app);
-    // THEN
+    // THEN MinIO's ingress policy, and the peer's egress policy (its pods are taken to be in MinIO's namespace)
     expect(again).toBe(policy);
     const objects = synthValid(chart);
     const rendered = named(objects, 'NetworkPolicy', policy.name);
-    expect(rendered.metadata.namespace).toBe('storage');
+    expect(rendered.metadata).toEqual({ name: policy.name, namespace: 'storage' });
     expect(rendered.spec).toEqual({
       podSelector: { matchLabels: minio.selectorLabels },
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ podSelector: { matchLabels: { app: 's3www' } } }], ports: [{ port: 9000, protocol: 'TCP' }] }],
+      ingress: [{ from: [{ podSelector: { matchLabels: { app: 's3www' } } }], ports: api }],
     });
+    const egress = named(objects, 'NetworkPolicy', `${policy.name}-egress`);
+    expect(egress.metadata.namespace).toBe('storage');
+    expect(egress.spec).toEqual({
+      podSelector: { matchLabels: { app: 's3www' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: { matchLabels: minio.selectorLabels }, namespaceSelector: inStorage }], ports: api }],
+    });
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toHaveLength(3);
   });
 
-  test('admits pods of other namespaces', () => {
+  test('a plain cdk8s-plus Deployment: the policies admit exactly its pods to the API port, and let them out there only', () => {
+    // GIVEN a Deployment in another namespace whose pods are egress-isolated by the policy allowFrom writes
     const chart = Testing.chart();
     const minio = new Minio(chart, 'Minio', { credentials, name: 'minio', namespace: 'storage' });
-    const web = kplus.Namespaces.select(chart, 'Web', { names: ['web'] });
-    const policy = minio.allowFrom(kplus.Pods.select(chart, 'App', { labels: { app: 's3www' }, namespaces: web }));
-    const rendered = named(synthValid(chart), 'NetworkPolicy', policy.name);
-    expect(rendered.spec.ingress[0].from).toEqual([{
-      podSelector: { matchLabels: { app: 's3www' } },
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } },
-    }]);
+    const app = new kplus.Deployment(chart, 'App', { containers: [{ image: 'example/app:1.0', portNumber: 8080 }], metadata: { namespace: 'web' } });
+    // WHEN
+    minio.allowFrom(app);
+    // THEN (cdk8s-plus's Deployment is not of the restricted profile: the schema only)
+    const objects: Json[] = Testing.synth(chart);
+    expectSchemaValid(objects);
+    const appLabels = only(objects, 'Deployment').spec.selector.matchLabels;
+    const selecting = (labels: Json) => objects.filter((o) => o.kind === 'NetworkPolicy' && isDeepStrictEqual(o.spec.podSelector.matchLabels, labels));
+    // what reaches MinIO: its own peers' rules (none, standalone) and the Deployment's pods on 9000
+    const toMinio = selecting(minio.selectorLabels).flatMap((p) => p.spec.ingress ?? []);
+    const fromWeb = { matchLabels: { 'kubernetes.io/metadata.name': 'web' } };
+    expect(toMinio).toEqual([{ from: [{ podSelector: { matchLabels: appLabels }, namespaceSelector: fromWeb }], ports: api }]);
+    // what the Deployment's pods may reach: MinIO on 9000, nothing else
+    const fromApp = selecting(appLabels);
+    expect(fromApp.map((p) => [p.metadata.namespace, p.spec.policyTypes])).toEqual([['web', ['Egress']]]);
+    const toStorage = [{ podSelector: { matchLabels: minio.selectorLabels }, namespaceSelector: inStorage }];
+    expect(fromApp[0].spec.egress).toEqual([{ to: toStorage, ports: api }]);
   });
 
-  test('allowFromPods admits a pod selector (what Java and C# pass for Pods.select) as allowFrom does', () => {
-    // GIVEN the same selection, once through each method
-    const render = (how: 'peer' | 'pods') => {
+  test('PodConnectionsIsolation.POD writes MinIO\'s side only, for a peer that is not egress-isolated', () => {
+    const chart = Testing.chart();
+    const minio = new Minio(chart, 'Minio', { credentials, name: 'minio', namespace: 'storage' });
+    const policy = minio.allowFrom(kplus.Pods.select(chart, 'Reports', { labels: { app: 'reports' } }), { isolation: kplus.PodConnectionsIsolation.POD });
+    const objects = synthValid(chart);
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).toEqual(['minio', policy.name]);
+  });
+
+  test('an IP block gets MinIO\'s side only', () => {
+    const chart = Testing.chart();
+    const minio = new Minio(chart, 'Minio', { credentials, name: 'minio', namespace: 'storage' });
+    const policy = minio.allowFrom(kplus.NetworkPolicyIpBlock.ipv4(chart, 'Office', '192.0.2.0/24'));
+    const objects = synthValid(chart);
+    expect(named(objects, 'NetworkPolicy', policy.name).spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '192.0.2.0/24' } }], ports: api }]);
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toHaveLength(2);
+  });
+
+  test('a bare pod selector (Pods.select as Java and C# see it) is admitted as the selector itself would be', () => {
+    // GIVEN the same selection, once as cdk8s-plus's Pods, once as nothing but an IPodSelector
+    const render = (bare: boolean) => {
       const chart = Testing.chart();
       const minio = new Minio(chart, 'Minio', { credentials, name: 'minio', namespace: 'storage' });
       const web = kplus.Namespaces.select(chart, 'Web', { names: ['web'] });
       const app = kplus.Pods.select(chart, 'App', { labels: { app: 's3www' }, namespaces: web });
+      const selector: kplus.IPodSelector = { node: app.node, toPodSelectorConfig: () => app.toPodSelectorConfig() } as kplus.IPodSelector;
       // WHEN
-      const policy = how === 'peer' ? minio.allowFrom(app) : minio.allowFromPods(app);
-      if (how === 'pods') expect(minio.allowFromPods(app)).toBe(policy);
-      return named(synthValid(chart), 'NetworkPolicy', policy.name);
+      const policy = minio.allowFrom(bare ? selector : app);
+      expect(minio.allowFrom(bare ? selector : app)).toBe(policy);
+      return synthValid(chart).filter((o) => o.kind === 'NetworkPolicy');
     };
-    // THEN the same NetworkPolicy, name included
-    const rendered = render('pods');
-    expect(rendered).toEqual(render('peer'));
-    expect(rendered.spec.ingress).toEqual([{
+    // THEN the same NetworkPolicies, names included
+    const rendered = render(true);
+    expect(rendered).toEqual(render(false));
+    expect(rendered[1].spec.ingress).toEqual([{
       from: [{ podSelector: { matchLabels: { app: 's3www' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } } }],
-      ports: [{ port: 9000, protocol: 'TCP' }],
+      ports: api,
     }]);
   });
 
@@ -330,10 +380,34 @@ describe('allowFrom', () => {
     const egress = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'web');
     expect(egress).toHaveLength(1);
     expect(egress[0].spec.egress).toEqual([{
-      to: [{ podSelector: { matchLabels: minio.selectorLabels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'storage' } } }],
-      ports: [{ port: 9000, protocol: 'TCP' }],
+      to: [{ podSelector: { matchLabels: minio.selectorLabels }, namespaceSelector: inStorage }],
+      ports: api,
     }]);
     expect(minio.toPodSelector()).toBe(minio);
+  });
+
+  test('metrics admit the scraper to the API port, MinIO\'s side only: kube-prometheus-stack\'s Prometheus by default', () => {
+    const prometheus = (objects: Json[]) => objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('minio-metrics-'));
+    const byDefault = deploy({ metrics: {} }).objects;
+    expect(prometheus(byDefault).map((p) => p.spec.ingress)).toEqual([[{
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      ports: api,
+    }]]);
+    expect(byDefault.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'monitoring')).toEqual([]);
+    const chart = Testing.chart();
+    const own = deploy({ metrics: { scraper: kplus.Pods.select(chart, 'Scraper', { labels: { app: 'vmagent' } }) } }, chart).objects;
+    expect(prometheus(own).map((p) => p.spec.ingress[0].from)).toEqual([[{ podSelector: { matchLabels: { app: 'vmagent' } } }]]);
+  });
+
+  test('the pods may resolve names at the cluster DNS, or where `dns` says', () => {
+    const dnsRule = (objects: Json[]) => named(objects, 'NetworkPolicy', 'minio').spec.egress[0];
+    expect(dnsRule(deploy().objects)).toEqual({
+      to: [{ podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+      ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+    });
+    const chart = Testing.chart();
+    const nodeLocal = deploy({ dns: kplus.NetworkPolicyIpBlock.ipv4(chart, 'NodeLocalDns', '169.254.20.10/32') }, chart).objects;
+    expect(dnsRule(nodeLocal).to).toEqual([{ ipBlock: { cidr: '169.254.20.10/32' } }]);
   });
 });
 
@@ -370,9 +444,9 @@ describe('options', () => {
   });
 
   test('custom credential keys', () => {
-    const { minio, objects } = deploy({ credentials: { secretName: 'root', userKey: 'accessKey', passwordKey: 'secretKey' } });
-    expect(envOf(serverContainer(objects)).MINIO_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'root', key: 'secretKey' } });
-    expect(minio.rootUserKey).toBe('accessKey');
+    const { minio, objects } = deploy({ credentials: { secretName: 'root', accessKeyKey: 'rootUser', secretKeyKey: 'rootPassword' } });
+    expect(envOf(serverContainer(objects)).MINIO_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'root', key: 'rootPassword' } });
+    expect(minio.credentials.accessKeyKey).toBe('rootUser');
   });
 
   test('the namespace defaults to the chart namespace, then to default', () => {
@@ -425,7 +499,8 @@ describe('validation', () => {
     ['name', { name: 'm'.repeat(41) }, `'name' must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit) of at most 40 characters, got '${'m'.repeat(41)}'`],
     ['namespace', { namespace: 'my_ns' }, "'namespace' must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit) of at most 63 characters, got 'my_ns'"],
     ['clusterDomain', { clusterDomain: 'cluster.local.' }, "'clusterDomain' must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got 'cluster.local.'"],
-    ['credentials', { credentials: { secretName: '' } }, "'credentials.secretName' must name an existing Secret that holds the root user and password, got ''"],
+    ['credentials', { credentials: { secretName: '' } }, "'credentials.secretName' must name an existing Secret that holds the access key and secret key, got ''"],
+    ['credentials', { credentials: { secretName: 'root', accessKeyKey: 'key', secretKeyKey: 'key' } }, "'credentials.secretKeyKey' must differ from 'credentials.accessKeyKey', got 'key'"],
     ['storage', { storage: { size: Size.gibibytes(NaN) } }, "'storage.size' must be a Kubernetes quantity such as 500m, 2, 512Mi or 10Gi, got 'NaNGi'"],
     ['storage', { storage: { size: Size.gibibytes(0) } }, "'storage.size' must be greater than zero, got '0Gi'"],
     ['storage', { storage: { storageClassName: 'GP3' } }, "'storage.storageClassName' must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got 'GP3'"],
@@ -436,6 +511,8 @@ describe('validation', () => {
     ['console', { console: { browserRedirectUrl: 'console.example.com' } }, "'console.browserRedirectUrl' must be an http:// or https:// URL, got 'console.example.com'"],
     ['image', { image: { tag: 'latest' } }, "'image.tag' must be a fixed image tag (letters, digits, '_', '.', '-'; not latest), got 'latest'"],
     ['bucketJob', { bucketJob: { backoffLimit: 1 } }, "'bucketJob' is set but 'buckets' is empty: declare the buckets the job should create"],
+    ['resources', { resources: { ephemeralStorage: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
+      "'resources.ephemeralStorage.request' must not exceed 'resources.ephemeralStorage.limit' (1Gi), got '2Gi'"],
   ])('bad %s fails', (_prop, props, message) => {
     expectError(attempt(props as Partial<MinioProps>), message);
   });

@@ -37,8 +37,8 @@ describe('MinioTopology', () => {
       ['fewer than 4 drives', { replicas: 3 }, "distributed mode needs at least 4 drives in total ('replicas' × 'drivesPerReplica'), got 3 × 1 = 3"],
       ['2 pods with 1 drive', { replicas: 2, drivesPerReplica: 1 }, "distributed mode needs at least 4 drives in total ('replicas' × 'drivesPerReplica'), got 2 × 1 = 2"],
       ['a drive count no erasure set divides', { replicas: 17 }, "'replicas' × 'drivesPerReplica' must be divisible by an erasure-set size between 2 and 16, got 17 × 1 = 17"],
-      ['a budget of no pod', { replicas: 4, maxUnavailable: 0 }, "'maxUnavailable' must be a whole number between 1 and 3, got 0"],
-      ['a budget of every pod', { replicas: 4, maxUnavailable: 4 }, "'maxUnavailable' must be a whole number between 1 and 3, got 4"],
+      ['a budget of no pod', { replicas: 4, maxUnavailable: 0 }, "'maxUnavailable' must be a whole number between 1 and 3, below the 4 pods of 'replicas', so that a drain never takes them all, got 0"],
+      ['a budget of every pod', { replicas: 4, maxUnavailable: 4 }, "'maxUnavailable' must be a whole number between 1 and 3, below the 4 pods of 'replicas', so that a drain never takes them all, got 4"],
     ])('%s fails', (_case, options, message) => {
       expectError(() => MinioTopology.distributed(options), message);
     });
