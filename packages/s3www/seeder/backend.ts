@@ -1,8 +1,8 @@
 /**
- * The S3 side: one client for the run, the start-up wait for the backend, the bucket check, and
- * the translation of SDK errors into the seeder's failures.
+ * The S3 side: one client for the run, the start-up wait for the backend and its bucket, and the
+ * translation of SDK errors into the seeder's failures.
  */
-import { CreateBucketCommand, CreateBucketCommandInput, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SeederConfig } from './config';
 import { backendError, oneLine, SeedError } from './errors';
 import { log } from './log';
@@ -57,36 +57,35 @@ export function fromS3Error(err: unknown, doing: string): SeedError {
 }
 
 /**
- * Waits until the backend answers for the bucket, then creates the bucket if it does not exist.
- * Listing at most one key proves the address, the credentials and ListBucket in one call.
+ * Waits until the backend answers and the bucket exists. The seeder never creates a bucket:
+ * exactly one component does (with @s3www-eks/minio, MinIO's bucket Job, which may still be
+ * running when the seeder starts), so a missing bucket is waited for like an unreachable backend,
+ * then fails the run. Listing at most one key proves the address, the credentials and ListBucket
+ * in one call.
  */
-export async function prepareBucket(client: S3Client, config: SeederConfig): Promise<void> {
+export async function checkBucket(client: S3Client, config: SeederConfig): Promise<void> {
   const deadline = Date.now() + config.backendTimeoutMs;
   let delay = Math.min(config.retryDelayMs, 1000);
   for (let attempt = 1; ; attempt++) {
+    let failure: SeedError;
+    let missing = false;
     try {
       await client.send(new ListObjectsV2Command({ Bucket: config.bucket, MaxKeys: 1 }));
       log('info', 'bucket exists', { bucket: config.bucket });
       return;
     } catch (err) {
-      if ((err as SdkError).name === 'NoSuchBucket') break;
-      const failure = fromS3Error(err, `reaching bucket ${config.bucket}`);
-      if (!failure.retryable) throw failure;
-      if (Date.now() + delay > deadline) {
-        throw backendError(`backend ${config.endpoint ?? 'AWS S3'} did not answer within ${config.backendTimeoutMs / 1000}s: ${failure.message}`, false);
-      }
-      log('warn', 'backend not ready, waiting', { attempt, retryInMs: delay, cause: failure.message });
-      await sleep(delay);
-      delay = Math.min(delay * 2, 5000);
+      missing = (err as SdkError).name === 'NoSuchBucket';
+      failure = missing ? backendError(`bucket ${config.bucket} does not exist`, true) : fromS3Error(err, `reaching bucket ${config.bucket}`);
     }
+    if (!failure.retryable) throw failure;
+    if (Date.now() + delay > deadline) {
+      const wait = `${config.backendTimeoutMs / 1000}s`;
+      throw backendError(missing
+        ? `bucket ${config.bucket} does not exist on ${config.endpoint ?? 'AWS S3'} after ${wait}; the seeder never creates buckets: create it first (with @s3www-eks/minio, its 'buckets')`
+        : `backend ${config.endpoint ?? 'AWS S3'} did not answer within ${wait}: ${failure.message}`, false);
+    }
+    log('warn', missing ? 'bucket missing, waiting' : 'backend not ready, waiting', { attempt, retryInMs: delay, cause: failure.message });
+    await sleep(delay);
+    delay = Math.min(delay * 2, 5000);
   }
-  const input: CreateBucketCommandInput = { Bucket: config.bucket };
-  if (config.region !== 'us-east-1') input.CreateBucketConfiguration = { LocationConstraint: config.region as never };
-  try {
-    await client.send(new CreateBucketCommand(input));
-  } catch (err) {
-    if ((err as SdkError).name === 'BucketAlreadyOwnedByYou') return;
-    throw fromS3Error(err, `creating bucket ${config.bucket}`);
-  }
-  log('info', 'bucket created', { bucket: config.bucket });
 }

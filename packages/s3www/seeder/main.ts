@@ -4,7 +4,7 @@
  * stderr that names the source and the cause, and an exit code from {@link ExitCode}.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { createClient, prepareBucket } from './backend';
+import { checkBucket, createClient } from './backend';
 import { parseConfig, SeederConfig, SeedSource } from './config';
 import { ExitCode, oneLine, SeedError } from './errors';
 import { log } from './log';
@@ -24,7 +24,7 @@ async function run(): Promise<void> {
   });
   const client = createClient(config);
   try {
-    await prepareBucket(client, config);
+    await checkBucket(client, config);
     for (const source of config.sources) {
       await seedOne(client, config, source);
     }

@@ -121,7 +121,7 @@ export function alertRules(m: ResolvedMonitoring): AlertRule[] {
   ];
   if (m.instance.seedJobPattern) {
     rules.push(rule('S3wwwSeedJobFailed', 'warning',
-      `max by (namespace, job_name) (kube_job_failed${kubeSelector(m, `job_name=~"${m.instance.seedJobPattern}",condition="true"`)}) > 0`, undefined,
+      `max by (namespace, job_name) (kube_job_failed${kubeSelector(m, `job_name=~"${m.instance.seedJobPattern}",condition="true"`, m.instance.seedJobNamespace)}) > 0`, undefined,
       's3www seeder Job {{ $labels.job_name }} failed',
       `The Job seeding the bucket of ${site} gave up after its retries: the site may be missing files or serve old ones.`));
   }

@@ -1,5 +1,5 @@
+import { checkInteger, fail } from '@s3www-eks/cdk8s-common';
 import { k8s } from 'cdk8s-plus-33';
-import { checkInteger, fail } from './validation';
 
 /** A HorizontalPodAutoscaler (autoscaling/v2) on CPU utilisation. */
 export interface AutoscalingOptions {

@@ -1,53 +1,33 @@
-import { checkBucketName } from './bucket-name';
-import { NetworkPeer } from './network-peer';
-import { checkDnsSubdomain, checkHttpUrl, checkSecretKey, fail } from './validation';
-
-/** A Secret that holds the access key and secret key of the backend. */
-export interface BackendCredentials {
-  /** Name of the Secret, in the namespace of the web tier. */
-  readonly secretName: string;
-
-  /**
-   * Key of the Secret's data that holds the access key.
-   * @default 'accessKey'
-   */
-  readonly accessKeyKey?: string;
-
-  /**
-   * Key of the Secret's data that holds the secret key.
-   * @default 'secretKey'
-   */
-  readonly secretKeyKey?: string;
-}
+import {
+  checkBucketName, checkHttpUrl, fail, opens, openedPorts, PodsInQuestion, ResolvedCredentials, resolveCredentials,
+} from '@s3www-eks/cdk8s-common';
+import { IConstruct } from 'constructs';
+import { S3Credentials } from './credentials';
 
 /**
  * Keyless access to AWS S3 through EKS Pod Identity or IRSA: the pods get AWS credentials from
- * their ServiceAccount. The web tier and the seeder each have one, so the web tier can be given
- * read access only (s3:ListBucket, s3:GetObject) and the seeder write access.
+ * their ServiceAccount. The web tier and the seeder each have their own, so the web tier can be
+ * given read access only (s3:ListBucket, s3:GetObject) and the seeder write access.
  */
 export interface WorkloadIdentity {
   /**
-   * Annotations of the web tier's ServiceAccount, e.g. `eks.amazonaws.com/role-arn` for IRSA.
-   * EKS Pod Identity needs none: associate the role with {@link S3www.serviceAccountName}.
+   * Annotations of the pods' ServiceAccount, e.g. `eks.amazonaws.com/role-arn` for IRSA. EKS Pod
+   * Identity needs none: associate the role with the construct's `serviceAccountName`.
    * @default - none
    */
-  readonly annotations?: Record<string, string>;
-
-  /**
-   * Annotations of the seeder's ServiceAccount ({@link S3www.seederServiceAccountName}).
-   * @default - none
-   */
-  readonly seederAnnotations?: Record<string, string>;
+  readonly annotations?: { [key: string]: string };
 }
 
-/** The S3-compatible bucket that s3www serves and the seeder fills. */
-export interface S3wwwBackend {
+/** An S3-compatible bucket and how to reach it: what s3www serves, or what the seeder fills. */
+export interface S3Backend {
   /** Bucket name, following the S3 bucket naming rules. */
   readonly bucket: string;
 
   /**
-   * URL of the S3 API, e.g. `http://minio.storage.svc.cluster.local:9000`.
-   * @default - AWS S3 in `region` (https://s3.REGION.amazonaws.com)
+   * URL of the S3 API, e.g. `http://minio.storage.svc.cluster.local:9000`. The pods must be let
+   * out to it: with `@s3www-eks/minio`, `minio.allowFrom(...)` does it; for any other backend in the
+   * cluster, call `allowTo()` with its pods and port. Synthesis fails while no NetworkPolicy does.
+   * @default - AWS S3 in `region` (https://s3.REGION.amazonaws.com), reached on port 443 of any IPv4 address
    */
   readonly endpoint?: string;
 
@@ -62,38 +42,29 @@ export interface S3wwwBackend {
    * Exactly one of `credentials` and `workloadIdentity` must be set.
    * @default - none: `workloadIdentity` must be set
    */
-  readonly credentials?: BackendCredentials;
+  readonly credentials?: S3Credentials;
 
   /**
-   * Keyless access through the pods' ServiceAccounts (AWS S3 only).
+   * Keyless access through the pods' ServiceAccount (AWS S3 only).
    * @default - none: `credentials` must be set
    */
   readonly workloadIdentity?: WorkloadIdentity;
-
-  /**
-   * Where the backend runs, for the NetworkPolicy's egress rules (on the endpoint's port), e.g.
-   * `NetworkPeer.pods({ 'app.kubernetes.io/name': 'minio' }, 'storage')`. Required with an
-   * `endpoint`, as the construct cannot tell where an address leads.
-   * @default - for AWS S3 (no endpoint): any IPv4 address on port 443, as S3's addresses change
-   */
-  readonly peers?: NetworkPeer[];
 }
 
 /** A backend with defaults applied and every field checked. */
 export interface ResolvedBackend {
   readonly bucket: string;
-  /** The endpoint s3www uses: the given one, or AWS S3's regional endpoint. */
+  /** The endpoint the pods use: the given one, or AWS S3's regional endpoint. */
   readonly endpoint: string;
-  /** Whether the endpoint was given; the seeder then sets S3_ENDPOINT. */
+  /** Whether the endpoint was given (MinIO or another S3 API, in or near the cluster). */
   readonly customEndpoint: boolean;
   readonly region: string;
   readonly port: number;
-  readonly credentials?: Required<BackendCredentials>;
+  readonly credentials?: ResolvedCredentials;
   readonly workloadIdentity?: WorkloadIdentity;
-  readonly peers: NetworkPeer[];
 }
 
-export function resolveBackend(backend: S3wwwBackend): ResolvedBackend {
+export function resolveBackend(backend: S3Backend): ResolvedBackend {
   checkBucketName('backend.bucket', backend.bucket);
   const region = backend.region ?? 'us-east-1';
   // MinIO takes any region name; AWS S3 only its own.
@@ -109,31 +80,23 @@ export function resolveBackend(backend: S3wwwBackend): ResolvedBackend {
   if (backend.endpoint !== undefined && (url.pathname !== '/' || url.search || url.username || url.password)) {
     fail('backend.endpoint', 'must be scheme://host[:port] without path, query or user info', backend.endpoint);
   }
-  if (backend.endpoint !== undefined && (backend.peers ?? []).length === 0) {
-    fail('backend.peers', `must name where the backend at ${backend.endpoint} runs (e.g. NetworkPeer.pods(...)) so the NetworkPolicy can allow egress to it`, backend.peers ?? []);
-  }
-  const credentials = backend.credentials && {
-    secretName: backend.credentials.secretName,
-    accessKeyKey: backend.credentials.accessKeyKey ?? 'accessKey',
-    secretKeyKey: backend.credentials.secretKeyKey ?? 'secretKey',
-  };
-  if (credentials) {
-    checkDnsSubdomain('backend.credentials.secretName', credentials.secretName);
-    checkSecretKey('backend.credentials.accessKeyKey', credentials.accessKeyKey);
-    checkSecretKey('backend.credentials.secretKeyKey', credentials.secretKeyKey);
-    if (credentials.accessKeyKey === credentials.secretKeyKey) {
-      fail('backend.credentials.secretKeyKey', 'must differ from \'backend.credentials.accessKeyKey\'', credentials.secretKeyKey);
-    }
-  }
-  const endpoint = `${url.protocol}//${url.host}`;
   return {
     bucket: backend.bucket,
-    endpoint,
+    endpoint: `${url.protocol}//${url.host}`,
     customEndpoint: backend.endpoint !== undefined,
     region,
     port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
-    credentials,
+    credentials: backend.credentials && resolveCredentials('backend.credentials', backend.credentials),
     workloadIdentity: backend.workloadIdentity,
-    peers: backend.peers && backend.peers.length > 0 ? backend.peers : [NetworkPeer.anyIpv4()],
   };
+}
+
+/**
+ * The error of a workload whose backend in the cluster no NetworkPolicy lets it reach: the
+ * backend's side (e.g. MinIO's `allowFrom`) or its own `allowTo` must open the endpoint's port.
+ */
+export function unreachableBackend(workload: IConstruct, what: string, backend: ResolvedBackend, pods: PodsInQuestion): string[] {
+  if (!backend.customEndpoint || opens(openedPorts(workload, pods, 'Egress'), backend.port)) return [];
+  return [`'backend.endpoint' (${backend.endpoint}) is out of reach: no NetworkPolicy lets the pods of ${what} out to port ${backend.port}; `
+    + 'admit them on the backend (with @s3www-eks/minio: minio.allowFrom(...)) or call allowTo() with the backend\'s pods and port'];
 }

@@ -1,4 +1,4 @@
-import { fail } from './validation';
+import { fail } from '@s3www-eks/cdk8s-common';
 
 /**
  * Cross-origin access to the served files. s3www reads an empty origin list as "every origin,

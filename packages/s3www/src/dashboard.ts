@@ -130,7 +130,7 @@ function panelRows(m: ResolvedMonitoring): PanelSpec[][] {
     },
   ]];
   if (instance.seedJobPattern) {
-    const jobs = kubeSelector(m, `job_name=~"${instance.seedJobPattern}"`);
+    const jobs = kubeSelector(m, `job_name=~"${instance.seedJobPattern}"`, instance.seedJobNamespace);
     rows.push([{
       type: 'timeseries',
       title: 'Seeder Job',

@@ -3,8 +3,8 @@
  * the AWS Load Balancer Controller) or an Ingress of class `alb`. Without either, the Service is
  * ClusterIP and only reachable inside the cluster.
  */
+import { checkCidr, checkDnsSubdomain, checkUrlPath, fail } from '@s3www-eks/cdk8s-common';
 import { k8s } from 'cdk8s-plus-33';
-import { checkCidr, checkDnsSubdomain, fail } from './validation';
 
 /** Whether an AWS load balancer is reachable from the internet. */
 export enum LoadBalancerScheme {
@@ -95,7 +95,7 @@ export function ingressSpec(
 ): { annotations: Record<string, string>; spec: k8s.IngressSpec } {
   if (options.host !== undefined) checkDnsSubdomain('ingress.host', options.host);
   const healthCheckPath = options.healthCheckPath ?? '/';
-  if (!/^\/[\x21-\x7e]*$/.test(healthCheckPath)) fail('ingress.healthCheckPath', 'must be an absolute URL path starting with \'/\'', healthCheckPath);
+  checkUrlPath('ingress.healthCheckPath', healthCheckPath);
   if (options.certificateArn !== undefined && !CERTIFICATE_ARN.test(options.certificateArn)) {
     fail('ingress.certificateArn', 'must be an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)', options.certificateArn);
   }

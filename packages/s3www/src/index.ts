@@ -1,10 +1,12 @@
 export { S3www, S3wwwProps } from './s3www';
-export { BackendCredentials, S3wwwBackend, WorkloadIdentity } from './backend';
-export { NetworkPeer } from './network-peer';
+export { Seeder, SeederProps } from './seeder-job';
+export { S3Backend, WorkloadIdentity } from './backend';
+export { S3Credentials } from './credentials';
+export { ImageOptions } from './image';
+export { AllowFromOptions, AllowToOptions } from './connections';
 export { CorsOptions } from './cors';
 export { AlbIngressOptions, LoadBalancerOptions, LoadBalancerScheme } from './exposure';
 export { AutoscalingOptions } from './autoscaling';
 export { SpreadPolicy, TopologySpreadOptions } from './topology';
 export { SeedSource } from './seed-source';
-export { SeedOptions } from './seeder-job';
 export { S3wwwMonitoringOptions } from './monitoring';

@@ -3,10 +3,11 @@
  * the Service through a Prometheus Operator `Probe`, and alerts and a dashboard read the probe's
  * series, kube-state-metrics and MinIO's bucket metrics.
  */
+import { checkDnsLabel, checkInteger, checkLabels, checkUrlPath, fail } from '@s3www-eks/cdk8s-common';
 import { ApiObject, Duration } from 'cdk8s';
+import { IPodSelector } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { NetworkPeer } from './network-peer';
-import { checkDnsLabel, checkInteger, fail } from './validation';
+import type { Seeder } from './seeder-job';
 
 /** Monitoring of an {@link S3www}: a blackbox `Probe`, a `PrometheusRule` and a Grafana dashboard. */
 export interface S3wwwMonitoringOptions {
@@ -36,10 +37,18 @@ export interface S3wwwMonitoringOptions {
   readonly interval?: Duration;
 
   /**
-   * Pods of the blackbox exporter, which the NetworkPolicy admits to port 8080.
+   * Pods of the blackbox exporter, which the NetworkPolicy admits to port 8080. Only s3www's side is
+   * written: the exporter is not egress-isolated, and an egress policy would cut it off from its other targets.
    * @default - pods labelled app.kubernetes.io/name=prometheus-blackbox-exporter in the `monitoring` namespace
    */
-  readonly prober?: NetworkPeer;
+  readonly prober?: IPodSelector;
+
+  /**
+   * The seeder that fills the served bucket: adds the alert `S3wwwSeedJobFailed` and the
+   * dashboard's seeder panel for its Jobs.
+   * @default - no seeder alert or panel
+   */
+  readonly seeder?: Seeder;
 
   /**
    * Labels of the Probe, PrometheusRule and dashboard ConfigMap, for a Prometheus that selects
@@ -92,7 +101,8 @@ export const MONITORING_DEFAULTS = {
   slowProbeMillis: 1000,
   availabilityObjective: 99.9,
   runbookBaseUrl: 'https://github.com/s3www-eks/s3www-eks/blob/main/docs/operations.md',
-  prober: NetworkPeer.pods({ 'app.kubernetes.io/name': 'prometheus-blackbox-exporter' }, 'monitoring'),
+  proberLabels: { 'app.kubernetes.io/name': 'prometheus-blackbox-exporter' },
+  proberNamespace: 'monitoring',
 } as const;
 
 /** What the monitoring objects need to know about the instance. */
@@ -106,6 +116,8 @@ export interface MonitoredInstance {
   readonly labels: Record<string, string>;
   /** RE2 pattern of the seeder Jobs' names, when there is a seeder. */
   readonly seedJobPattern?: string;
+  /** Namespace of the seeder Jobs. */
+  readonly seedJobNamespace?: string;
   /** The HPA's maximum, when autoscaling is on. */
   readonly maxReplicas?: number;
 }
@@ -142,13 +154,10 @@ export function decimal(value: number): number {
   return Number(value.toPrecision(12));
 }
 
-/** A kube-state-metrics selector of this instance's namespace plus `matchers`. */
-export function kubeSelector(m: ResolvedMonitoring, matchers: string): string {
-  return `{namespace="${m.instance.namespace}",${matchers}}`;
+/** A kube-state-metrics selector of this instance's namespace (or another) plus `matchers`. */
+export function kubeSelector(m: ResolvedMonitoring, matchers: string, namespace: string = m.instance.namespace): string {
+  return `{namespace="${namespace}",${matchers}}`;
 }
-
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 export function resolveMonitoring(options: S3wwwMonitoringOptions, instance: MonitoredInstance): ResolvedMonitoring {
   const proberUrl = options.proberUrl ?? MONITORING_DEFAULTS.proberUrl;
@@ -158,7 +167,7 @@ export function resolveMonitoring(options: S3wwwMonitoringOptions, instance: Mon
   const module = options.module ?? MONITORING_DEFAULTS.module;
   if (!/^[A-Za-z0-9_-]+$/.test(module)) fail('monitoring.module', 'must be a blackbox exporter module name (letters, digits, \'_\' and \'-\')', module);
   const path = options.path ?? MONITORING_DEFAULTS.path;
-  if (!/^\/[\x21-\x7e]*$/.test(path)) fail('monitoring.path', 'must be an absolute URL path starting with \'/\'', path);
+  checkUrlPath('monitoring.path', path);
   const intervalSeconds = options.interval?.toSeconds({ integral: false }) ?? MONITORING_DEFAULTS.intervalSeconds;
   if (!Number.isInteger(intervalSeconds) || intervalSeconds < 10 || intervalSeconds > 300) {
     fail('monitoring.interval', 'must be a whole number of seconds between 10 and 300', `${intervalSeconds}s`);
@@ -176,11 +185,7 @@ export function resolveMonitoring(options: S3wwwMonitoringOptions, instance: Mon
   const dashboardNamespace = options.dashboardNamespace ?? instance.namespace;
   checkDnsLabel('monitoring.dashboardNamespace', dashboardNamespace);
   const selector = options.ruleSelectorLabels ?? {};
-  for (const [key, value] of Object.entries(selector)) {
-    if (!LABEL_KEY.test(key) || !LABEL_VALUE.test(value)) {
-      fail('monitoring.ruleSelectorLabels', 'must hold Kubernetes label keys and values', { [key]: value });
-    }
-  }
+  checkLabels('monitoring.ruleSelectorLabels', selector);
   const probeJob = `s3www-${instance.namespace}-${instance.name}`;
   return {
     instance,

@@ -1,30 +1,34 @@
-import { ApiObject, Chart, Lazy, Names, Size } from 'cdk8s';
 import {
-  ContainerResources, Cpu, INetworkPolicyPeer, IPodSelector, k8s, LabelSelector, NetworkPolicyPeerConfig, PodSelectorConfig,
+  checkExclusive, checkInteger, checkPort, checkUrlPath, connect, containerSecurityContext, credentialsVolume,
+  declareServingPorts, disruptionBudget, fail, hardenedPod, isolate, kubeDns, objectLabels, opens, openedPorts, podsOf, resolveImage,
+  resolveMaxUnavailable, resolveName, resolveNamespace, resolveResources, selectorLabels as labelsOf,
+} from '@s3www-eks/cdk8s-common';
+import { ApiObject, Size } from 'cdk8s';
+import {
+  ContainerResources, Cpu, INetworkPolicyPeer, IPodSelector, k8s, Namespaces, NetworkPolicy, NetworkPolicyIpBlock,
+  NetworkPolicyPeerConfig, NetworkPolicyPort, PodConnectionsIsolation, Pods, PodSelectorConfig,
 } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { prometheusRule } from './alerts';
 import { autoscalerSpec, AutoscalingOptions } from './autoscaling';
-import { resolveBackend, ResolvedBackend, S3wwwBackend } from './backend';
+import { resolveBackend, ResolvedBackend, S3Backend, unreachableBackend } from './backend';
+import { AllowFromOptions, allowTo, AllowToOptions } from './connections';
 import { corsFlag, CorsOptions } from './cors';
 import { dashboardConfigMap } from './dashboard';
 import { AlbIngressOptions, ingressSpec, loadBalancerSpec, LoadBalancerOptions } from './exposure';
+import { ImageOptions, S3WWW_IMAGE } from './image';
 import { MONITORING_DEFAULTS, probeObject, resolveMonitoring, S3wwwMonitoringOptions } from './monitoring';
-import { NetworkPeer } from './network-peer';
-import { dnsEgressRule, egressRule, ingressRule, KUBE_DNS } from './network-policy';
-import { resolveResources } from './resources';
-import { containerSecurityContext, CREDENTIALS_DIR, credentialsVolume, podSecurityContext, WEB_USER } from './security';
-import { SEEDER_IMAGE, SeederJob, SeedOptions } from './seeder-job';
+import { CREDENTIALS_DIR, WEB_USER } from './security';
+import { seedJobPattern } from './seeder-job';
 import { spreadConstraints, TopologySpreadOptions } from './topology';
-import { checkDnsLabel, checkExclusive, checkImage, checkInteger, checkPort, fail } from './validation';
 
 /** The port s3www listens on inside the pod. */
 const S3WWW_PORT = 8080;
 
 /** Properties of {@link S3www}. */
 export interface S3wwwProps {
-  /** The bucket to serve and seed, and how to reach it. */
-  readonly backend: S3wwwBackend;
+  /** The bucket to serve and how to reach it. */
+  readonly backend: S3Backend;
 
   /**
    * Base name of every object (Deployment, Service, ...). Changing it replaces all of them.
@@ -39,10 +43,10 @@ export interface S3wwwProps {
   readonly namespace?: string;
 
   /**
-   * The s3www image, for a mirror; pinned to a tag or digest.
-   * @default 'y4m4/s3www:v1.0.0'
+   * The s3www image.
+   * @default - y4m4/s3www:v1.0.0
    */
-  readonly image?: string;
+  readonly image?: ImageOptions;
 
   /**
    * Number of pods. Mutually exclusive with `autoscaling`, which then owns the count.
@@ -113,30 +117,18 @@ export interface S3wwwProps {
   readonly autoscaling?: AutoscalingOptions;
 
   /**
-   * Pods a voluntary disruption (drain, upgrade) may take down at once (PodDisruptionBudget).
-   * @default 1
+   * Pods a voluntary disruption (drain, upgrade) may take down at once, enforced by a
+   * PodDisruptionBudget; below the fewest pods (`replicas`, or `autoscaling.minReplicas`), so that
+   * a drain never takes them all. A single pod gets no budget.
+   * @default 1 (no budget with a single pod)
    */
   readonly maxUnavailable?: number;
 
   /**
-   * Where requests to s3www may come from (NetworkPolicy ingress to port 8080). With ALB or NLB IP
-   * targets, name the VPC CIDR; for an in-cluster ingress controller, its pods. More can be
-   * added with {@link S3www.allowFrom}.
-   * @default - none: the pods accept no traffic until a peer is allowed
-   */
-  readonly allowFrom?: NetworkPeer[];
-
-  /**
-   * The cluster DNS, which the pods may query (UDP and TCP 53).
+   * The cluster DNS, which the pods may query (UDP and TCP 53), e.g. an IP block for NodeLocal DNSCache.
    * @default - pods labelled k8s-app=kube-dns in kube-system (CoreDNS on EKS)
    */
-  readonly dns?: NetworkPeer;
-
-  /**
-   * Seeds the bucket with files downloaded from URLs, in a Job.
-   * @default - no seeder
-   */
-  readonly seed?: SeedOptions;
+  readonly dns?: INetworkPolicyPeer | IPodSelector;
 
   /**
    * Monitors the site from outside (s3www serves no metrics): a blackbox-exporter `Probe` on the
@@ -150,51 +142,49 @@ export interface S3wwwProps {
 /**
  * The s3www web server for an S3-compatible bucket: a hardened Deployment, its Service,
  * PodDisruptionBudget, NetworkPolicy and ServiceAccount, optionally exposed through an NLB or an
- * ALB Ingress, autoscaled, and with a Job that seeds the bucket.
+ * ALB Ingress, and autoscaled. Content comes from a {@link Seeder}, or from anything else that
+ * writes the bucket.
  *
- * It is a cdk8s-plus pod selector and network peer of all its pods (web and seeder), so a backend
- * admits it by name, e.g. `minio.allowFrom(site)`.
+ * It is a cdk8s-plus pod selector and network peer of its web pods: clients are let in with
+ * `site.allowFrom(peer)`, the backend admits it by name (`minio.allowFrom(site)`), and anything
+ * else it must reach is opened with `site.allowTo(peer)`. An exposed site that admits nobody
+ * fails synthesis.
+ *
+ * @example
+ * import { S3www } from '@s3www-eks/s3www';
+ *
+ * const site = new S3www(chart, 'Site', {
+ *   backend: { bucket: 'my-site', region: 'eu-west-1', workloadIdentity: {} },
+ *   ingress: { host: 'www.example.com' },
+ * });
+ * site.allowFrom(NetworkPolicyIpBlock.ipv4(chart, 'Vpc', '10.0.0.0/16'));
  */
 export class S3www extends Construct implements IPodSelector, INetworkPolicyPeer {
-  /**
-   * The s3www image run by default, pinned by tag (the digest could not be verified offline;
-   * pass `image` with a digest to pin harder).
-   */
-  public static readonly DEFAULT_IMAGE = 'y4m4/s3www:v1.0.0';
-
-  /** The Node.js image that runs the seeder by default. */
-  public static readonly DEFAULT_SEEDER_IMAGE = SEEDER_IMAGE;
-
   /** The port s3www listens on in the pod, and that the NetworkPolicy opens. */
   public static readonly CONTAINER_PORT = S3WWW_PORT;
 
   /** Base name of the objects. */
   public readonly name: string;
+  /** Namespace of the objects, when the construct or its chart names one. */
+  public readonly namespace?: string;
   /** Name of the Service. */
   public readonly serviceName: string;
   /** Port of the Service. */
   public readonly servicePort: number;
   /** URL of the site inside the cluster. */
   public readonly url: string;
-  /** Labels that select the web pods (e.g. for a NetworkPolicy of a client). */
-  public readonly selectorLabels: Record<string, string>;
-  /**
-   * Labels of every pod of this instance: the web pods and the seeder's. The backend must admit
-   * these; {@link S3www.toPodSelectorConfig} selects them.
-   */
-  public readonly instanceLabels: Record<string, string>;
+  /** Labels that select the web pods. */
+  public readonly selectorLabels: { [key: string]: string };
   /** ServiceAccount of the web pods: the one to associate with an IAM role for Pod Identity. */
   public readonly serviceAccountName: string;
-  /** ServiceAccount of the seeder Job, if any. */
-  public readonly seederServiceAccountName?: string;
-  /** Name of the seeder Job, if any; it changes with the seeder's configuration. */
-  public readonly seedJobName?: string;
   /** The Deployment. */
   public readonly deployment: ApiObject;
   /** The Service. */
   public readonly service: ApiObject;
   /** The Ingress, if `ingress` is set. */
   public readonly ingressObject?: ApiObject;
+  /** The default-deny NetworkPolicy of the web pods, which lets out DNS and, for AWS S3, the backend (escape hatch). */
+  public readonly networkPolicy: NetworkPolicy;
   /** The blackbox-exporter Probe, if `monitoring` is set. */
   public readonly probe?: ApiObject;
   /** The PrometheusRule with the alerts, if `monitoring` is set. */
@@ -202,38 +192,28 @@ export class S3www extends Construct implements IPodSelector, INetworkPolicyPeer
   /** The Grafana dashboard ConfigMap, if `monitoring` is set. */
   public readonly dashboard?: ApiObject;
 
-  private readonly ingressPeers: NetworkPeer[];
-  private readonly podNamespace?: string;
-
   constructor(scope: Construct, id: string, props: S3wwwProps) {
     super(scope, id);
     const backend = resolveBackend(props.backend);
-    this.name = props.name ?? Names.toDnsLabel(this, { maxLen: 40 });
-    checkDnsLabel('name', this.name, 40);
-    if (props.namespace !== undefined) checkDnsLabel('namespace', props.namespace);
+    this.name = resolveName(this, props.name);
+    this.namespace = resolveNamespace(this, props.namespace);
     checkExclusive({ replicas: props.replicas, autoscaling: props.autoscaling });
     checkExclusive({ loadBalancer: props.loadBalancer, ingress: props.ingress });
     const replicas = props.replicas ?? 2;
     checkInteger('replicas', replicas, 0, 1000);
-    const maxUnavailable = props.maxUnavailable ?? 1;
-    checkInteger('maxUnavailable', maxUnavailable, 1, 1000);
+    const maxUnavailable = props.autoscaling
+      ? resolveMaxUnavailable('maxUnavailable', props.maxUnavailable, props.autoscaling.minReplicas, 'autoscaling.minReplicas')
+      : resolveMaxUnavailable('maxUnavailable', props.maxUnavailable, replicas, 'replicas');
     this.servicePort = props.servicePort ?? 80;
     checkPort('servicePort', this.servicePort);
-    const image = props.image ?? S3www.DEFAULT_IMAGE;
-    checkImage('image', image);
-    this.ingressPeers = [...(props.allowFrom ?? [])];
-    const dns = props.dns ?? KUBE_DNS;
-    const prober = props.monitoring ? (props.monitoring.prober ?? MONITORING_DEFAULTS.prober) : undefined;
+    const image = resolveImage('image', props.image, S3WWW_IMAGE);
 
-    const namespace = props.namespace ?? Chart.of(this).namespace;
     this.serviceName = this.name;
-    this.url = `http://${this.serviceName}${namespace ? `.${namespace}.svc` : ''}:${this.servicePort}`;
-    this.podNamespace = namespace;
-    this.instanceLabels = { 'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': this.name };
-    this.selectorLabels = { ...this.instanceLabels, 'app.kubernetes.io/component': 'web' };
-    const metadata = (name: string, extra: Partial<k8s.ObjectMeta> = {}): k8s.ObjectMeta => ({
-      name, namespace: props.namespace, labels: { ...this.selectorLabels, 'app.kubernetes.io/managed-by': 'cdk8s' }, ...extra,
-    });
+    this.url = `http://${this.serviceName}${this.namespace ? `.${this.namespace}.svc` : ''}:${this.servicePort}`;
+    this.selectorLabels = labelsOf('s3www', this.name, 'web');
+    declareServingPorts(this, [S3WWW_PORT]);
+    const labels = objectLabels('s3www', this.name, 'web');
+    const metadata = (name: string, extra: Partial<k8s.ObjectMeta> = {}): k8s.ObjectMeta => ({ name, namespace: props.namespace, labels, ...extra });
 
     this.serviceAccountName = this.name;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -274,91 +254,98 @@ export class S3www extends Construct implements IPodSelector, INetworkPolicyPeer
       new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', { metadata: metadata(this.name), spec: autoscalerSpec(props.autoscaling, this.name) });
     }
 
-    new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-      metadata: metadata(this.name),
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable), selector: { matchLabels: this.selectorLabels } },
-    });
-
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: metadata(this.name),
-      spec: {
-        podSelector: { matchLabels: this.selectorLabels },
-        policyTypes: ['Ingress', 'Egress'],
-        // Resolved at synth, so that allowFrom() calls after construction count.
-        ingress: Lazy.any({
-          produce: () => [
-            ...(this.ingressPeers.length ? [ingressRule(this.ingressPeers, [S3WWW_PORT])] : []),
-            ...(prober ? [ingressRule([prober], [S3WWW_PORT])] : []),
-          ],
-        }),
-        egress: [dnsEgressRule(dns), egressRule(backend.peers, [backend.port])],
-      },
-    });
-
-    if (props.seed) {
-      const seeder = new SeederJob(this, 'Seeder', props.seed, {
-        name: this.name,
-        namespace: props.namespace,
-        backend,
-        dns,
-        labels: { ...this.instanceLabels, 'app.kubernetes.io/component': 'seeder' },
-      });
-      this.seedJobName = seeder.jobName;
-      this.seederServiceAccountName = seeder.serviceAccountName;
+    if (maxUnavailable !== undefined) {
+      disruptionBudget(this, 'DisruptionBudget', metadata(this.name), this.selectorLabels, maxUnavailable);
     }
 
+    this.networkPolicy = isolate(this, 'NetworkPolicy', { name: this.name, namespace: this.namespace, dns: props.dns ?? kubeDns(this) });
+    if (!backend.customEndpoint) {
+      // AWS S3's addresses change: any IPv4 address, on 443 only.
+      this.networkPolicy.addEgressRule(NetworkPolicyIpBlock.anyIpv4(this, 'AwsS3'), [NetworkPolicyPort.tcp(443)]);
+    }
+
+    let proberPolicy: NetworkPolicy | undefined;
     if (props.monitoring) {
-      if (!namespace) {
-        fail('namespace', 'must be set (on the S3www or its chart) when \'monitoring\' is on: the blackbox exporter reaches the Service by <name>.<namespace>.svc', namespace);
+      if (!this.namespace) {
+        fail('namespace', 'must be set (on the S3www or its chart) when \'monitoring\' is on: the blackbox exporter reaches the Service by <name>.<namespace>.svc', this.namespace);
       }
+      const { seeder } = props.monitoring;
       const monitoring = resolveMonitoring(props.monitoring, {
         name: this.name,
-        namespace,
+        namespace: this.namespace,
         serviceName: this.serviceName,
         servicePort: this.servicePort,
         bucket: backend.bucket,
-        labels: { ...this.selectorLabels, 'app.kubernetes.io/component': 'monitoring', 'app.kubernetes.io/managed-by': 'cdk8s' },
-        seedJobPattern: props.seed ? `${this.name}-seed-[0-9a-f]+` : undefined,
+        labels: objectLabels('s3www', this.name, 'monitoring'),
+        seedJobPattern: seeder ? seedJobPattern(seeder.name) : undefined,
+        seedJobNamespace: seeder ? (seeder.namespace ?? this.namespace) : undefined,
         // A fixed-size autoscaler (min = max) always runs at its maximum: no alert for that.
         maxReplicas: props.autoscaling && props.autoscaling.maxReplicas > props.autoscaling.minReplicas ? props.autoscaling.maxReplicas : undefined,
       });
       this.probe = probeObject(this, 'Probe', monitoring);
       this.prometheusRule = prometheusRule(this, 'Alerts', monitoring);
       this.dashboard = dashboardConfigMap(this, 'Dashboard', monitoring);
+      // The exporter is not egress-isolated by this library: only s3www's side is written.
+      proberPolicy = connect(this, props.monitoring.prober ?? blackboxExporter(this), {
+        direction: 'Ingress', label: 'prober', namespace: this.namespace, ports: [NetworkPolicyPort.tcp(S3WWW_PORT)], isolation: PodConnectionsIsolation.POD, verb: 'monitoring.prober',
+      });
     }
+
+    // Checked at synth, so that allow* calls after construction (on this or on the backend) count.
+    const exposedBy = props.ingress ? { prop: 'ingress', what: 'an ALB' } : props.loadBalancer ? { prop: 'loadBalancer', what: 'an NLB' } : undefined;
+    this.node.addValidation({
+      validate: () => {
+        const pods = { labels: this.selectorLabels, namespace: this.namespace };
+        const errors = unreachableBackend(this, `s3www '${this.name}'`, backend, pods);
+        if (exposedBy && !opens(openedPorts(this, pods, 'Ingress', proberPolicy ? [proberPolicy] : []), S3WWW_PORT, 'http')) {
+          errors.push(`'${exposedBy.prop}' exposes s3www '${this.name}' through ${exposedBy.what}, but no NetworkPolicy admits anyone to its pods on port ${S3WWW_PORT}, `
+            + 'so every target would stay unhealthy: call allowFrom() with the load balancer\'s sources, usually the VPC CIDR for IP targets '
+            + '(allowFrom(NetworkPolicyIpBlock.ipv4(scope, \'Vpc\', vpcCidr)))');
+        }
+        return errors;
+      },
+    });
+  }
+
+  /** Selects the web pods in their namespace (without one, in the namespace of the selecting policy). */
+  public toPodSelectorConfig(): PodSelectorConfig { return podsOf(this.selectorLabels, this.namespace); }
+
+  /** The web pods as a network peer, e.g. for `minio.allowFrom(site)`. */
+  public toNetworkPolicyPeerConfig(): NetworkPolicyPeerConfig { return { podSelector: this.toPodSelectorConfig() }; }
+
+  /** The web pods as a pod selector. */
+  public toPodSelector(): IPodSelector | undefined { return this; }
+
+  /**
+   * Lets the peer reach the web pods (port 8080), as cdk8s-plus `connections.allowFrom` does: the
+   * web pods' ingress policy, and an egress policy selecting the peer's pods (none for an IP block).
+   * With ALB or NLB IP targets, admit the VPC CIDR; for an in-cluster ingress controller, its pods
+   * (with `PodConnectionsIsolation.POD` unless they are egress-isolated). Calling it again for the
+   * same peer returns the same policy.
+   *
+   * @param peer pods, namespaces or an IP block; in Java and C#, `Pods.select(...)` as is
+   * @returns the web pods' ingress policy (the peer's egress policy with `PodConnectionsIsolation.PEER`)
+   */
+  public allowFrom(peer: INetworkPolicyPeer | IPodSelector, options: AllowFromOptions = {}): NetworkPolicy {
+    return connect(this, peer, {
+      direction: 'Ingress', label: 'http', namespace: this.namespace, ports: [NetworkPolicyPort.tcp(S3WWW_PORT)], isolation: options.isolation, verb: 'allowFrom',
+    });
   }
 
   /**
-   * Selects every pod of this instance (web and seeder, {@link S3www.instanceLabels}) in its namespace,
-   * or in the namespace of the selecting policy when neither the construct nor its chart has one.
+   * Lets the web pods reach the peer, as cdk8s-plus `connections.allowTo` does: the web pods'
+   * egress policy, and an ingress policy selecting the peer's pods (none for an IP block), e.g.
+   * for a backend that is not a `Minio` of `@s3www-eks/minio` (whose `allowFrom(site)` does both).
+   * Calling it again for the same peer returns the same policy.
+   *
+   * @param peer pods, namespaces or an IP block; in Java and C#, `Pods.select(...)` as is
+   * @returns the web pods' egress policy (the peer's ingress policy with `PodConnectionsIsolation.PEER`)
    */
-  public toPodSelectorConfig(): PodSelectorConfig {
-    return {
-      labelSelector: LabelSelector.of({ labels: this.instanceLabels }),
-      namespaces: this.podNamespace ? { names: [this.podNamespace] } : undefined,
-    };
+  public allowTo(peer: INetworkPolicyPeer | IPodSelector, options: AllowToOptions = {}): NetworkPolicy {
+    return allowTo(this, this.namespace, peer, options);
   }
 
-  /** Every pod of this instance as a network peer, e.g. for `minio.allowFrom(site)`. */
-  public toNetworkPolicyPeerConfig(): NetworkPolicyPeerConfig {
-    return { podSelector: this.toPodSelectorConfig() };
-  }
-
-  /** Every pod of this instance as a pod selector. */
-  public toPodSelector(): IPodSelector | undefined {
-    return this;
-  }
-
-  /**
-   * Allows requests from a peer to the web pods (port 8080), e.g. the VPC CIDR for ALB IP targets.
-   * @returns the peer
-   */
-  public allowFrom(peer: NetworkPeer): NetworkPeer {
-    this.ingressPeers.push(peer);
-    return peer;
-  }
-
-  private podSpec(props: S3wwwProps, backend: ResolvedBackend, image: string): k8s.PodSpec {
+  private podSpec(props: S3wwwProps, backend: ResolvedBackend, image: { image: string; pullPolicy: string }): k8s.PodSpec {
     const args = ['-address', `0.0.0.0:${S3WWW_PORT}`, '-endpoint', backend.endpoint, '-bucket', backend.bucket];
     if (props.bucketPath !== undefined) {
       if (!/^[^\s]+$/.test(props.bucketPath)) fail('bucketPath', 'must be a non-empty path without spaces', props.bucketPath);
@@ -375,18 +362,17 @@ export class S3www extends Construct implements IPodSelector, INetworkPolicyPeer
     const tcp = { tcpSocket: { port: k8s.IntOrString.fromString('http') } };
     let readiness: k8s.Probe = tcp;
     if (props.probePath !== undefined) {
-      if (!/^\/[\x21-\x7e]*$/.test(props.probePath)) fail('probePath', 'must be an absolute URL path starting with \'/\'', props.probePath);
+      checkUrlPath('probePath', props.probePath);
       readiness = { httpGet: { path: props.probePath, port: k8s.IntOrString.fromString('http') } };
     }
     return {
       serviceAccountName: this.serviceAccountName,
-      // EKS Pod Identity and IRSA mount their own projected tokens; the API token is never needed.
-      automountServiceAccountToken: false,
-      securityContext: podSecurityContext(WEB_USER),
+      ...hardenedPod(WEB_USER),
       topologySpreadConstraints: spreadConstraints(props.topologySpread ?? {}, this.selectorLabels),
       containers: [{
         name: 's3www',
-        image,
+        image: image.image,
+        imagePullPolicy: image.pullPolicy,
         args,
         ports: [{ name: 'http', containerPort: S3WWW_PORT, protocol: 'TCP' }],
         resources: resolveResources('resources', props.resources, {
@@ -397,7 +383,15 @@ export class S3www extends Construct implements IPodSelector, INetworkPolicyPeer
         securityContext: containerSecurityContext(WEB_USER),
         volumeMounts: backend.credentials ? [{ name: 'credentials', mountPath: CREDENTIALS_DIR, readOnly: true }] : [],
       }],
-      volumes: backend.credentials ? [credentialsVolume(backend.credentials)] : [],
+      volumes: backend.credentials ? [credentialsVolume('credentials', backend.credentials)] : [],
     };
   }
+}
+
+/** The blackbox exporter's pods as the prometheus-blackbox-exporter chart labels them, in the `monitoring` namespace. */
+function blackboxExporter(scope: Construct): IPodSelector {
+  return Pods.select(scope, 'Prober', {
+    labels: { ...MONITORING_DEFAULTS.proberLabels },
+    namespaces: Namespaces.select(scope, 'MonitoringNamespace', { names: [MONITORING_DEFAULTS.proberNamespace] }),
+  });
 }

@@ -1,5 +1,5 @@
+import { checkInteger } from '@s3www-eks/cdk8s-common';
 import { k8s } from 'cdk8s-plus-33';
-import { checkInteger } from './validation';
 
 /** What the scheduler does with a pod it cannot place without breaking the spread. */
 export enum SpreadPolicy {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { Obj, synth } from './support/synth';
+import { Obj, siteSeeder, synth } from './support/synth';
 import { runPromtool } from '../../../tools/testing/promtool';
 
 /**
@@ -11,11 +11,10 @@ import { runPromtool } from '../../../tools/testing/promtool';
 const RUNBOOK = 'https://github.com/s3www-eks/s3www-eks/blob/main/docs/operations.md';
 const TARGET = 'http://web.site.svc.cluster.local:80/';
 
-const everything = synth({
-  seed: { sources: [{ url: 'https://downloads.example.com/site/index.html' }] },
+const everything = synth((chart) => ({
   autoscaling: { minReplicas: 2, maxReplicas: 6 },
-  monitoring: {},
-}, { namespace: 'site' });
+  monitoring: { seeder: siteSeeder(chart) },
+}), { namespace: 'site' });
 const groups: Obj[] = everything.one('PrometheusRule').spec.groups;
 const rules: Obj[] = groups[1].rules;
 const LABELS = { namespace: 'site', component: 's3www/web' };
@@ -40,7 +39,7 @@ describe('rules', () => {
       ['S3wwwErrorBudgetBurnSlow',
         `((1 - ${sli('1d')}) > 0.003 and (1 - ${sli('2h')}) > 0.003) or ((1 - ${sli('3d')}) > 0.001 and (1 - ${sli('6h')}) > 0.001)`,
         '15m', { severity: 'warning', ...LABELS }],
-      ['S3wwwSeedJobFailed', 'max by (namespace, job_name) (kube_job_failed{namespace="site",job_name=~"web-seed-[0-9a-f]+",condition="true"}) > 0', undefined, { severity: 'warning', ...LABELS }],
+      ['S3wwwSeedJobFailed', 'max by (namespace, job_name) (kube_job_failed{namespace="site",job_name=~"web-seed-[0-9a-f]{10}",condition="true"}) > 0', undefined, { severity: 'warning', ...LABELS }],
       ['S3wwwHpaAtMax', 'max(kube_horizontalpodautoscaler_status_current_replicas{namespace="site",horizontalpodautoscaler="web"}) >= max(kube_horizontalpodautoscaler_spec_max_replicas{namespace="site",horizontalpodautoscaler="web"})', '15m', { severity: 'warning', ...LABELS }],
     ]);
   });

@@ -1,11 +1,10 @@
-import { Obj, synth } from './support/synth';
+import { Obj, siteSeeder, synth } from './support/synth';
 import { runPromtool } from '../../../tools/testing/promtool';
 
-const everything = synth({
-  seed: { sources: [{ url: 'https://downloads.example.com/site/index.html' }] },
+const everything = synth((chart) => ({
   autoscaling: { minReplicas: 2, maxReplicas: 6 },
-  monitoring: {},
-}, { namespace: 'site' });
+  monitoring: { seeder: siteSeeder(chart) },
+}), { namespace: 'site' });
 const configMap = everything.one('ConfigMap', '-dashboard');
 const model: Obj = JSON.parse(configMap.data['s3www-site-web.json']);
 const queries = (m: Obj): Array<[string, string]> => m.panels.flatMap((p: Obj) => p.targets.map((t: Obj) => [p.title, t.expr]));
@@ -61,8 +60,8 @@ describe('dashboard ConfigMap', () => {
       'sum(max by (server, api) (rate(minio_bucket_requests_5xx_errors_total{bucket="site"}[$__rate_interval])))',
     ]);
     expect(panel('Seeder Job').targets.map((t: Obj) => t.expr)).toEqual([
-      'max by (job_name) (kube_job_status_succeeded{namespace="site",job_name=~"web-seed-[0-9a-f]+"})',
-      'max by (job_name) (kube_job_status_failed{namespace="site",job_name=~"web-seed-[0-9a-f]+"})',
+      'max by (job_name) (kube_job_status_succeeded{namespace="site",job_name=~"web-seed-[0-9a-f]{10}"})',
+      'max by (job_name) (kube_job_status_failed{namespace="site",job_name=~"web-seed-[0-9a-f]{10}"})',
     ]);
   });
 

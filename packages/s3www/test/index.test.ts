@@ -6,8 +6,8 @@ test('the entry point exports exactly the public classes and enums', () => {
   // THEN
   expect(exported.sort()).toEqual([
     ['LoadBalancerScheme', 'object'],
-    ['NetworkPeer', 'function'],
     ['S3www', 'function'],
+    ['Seeder', 'function'],
     ['SpreadPolicy', 'object'],
   ]);
 });

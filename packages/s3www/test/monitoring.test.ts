@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { NetworkPeer } from '../src';
+import { NetworkPolicyIpBlock, Pods, Namespaces } from 'cdk8s-plus-33';
 import { synth } from './support/synth';
 
 const TARGET = 'http://web.site.svc.cluster.local:80/';
@@ -10,7 +10,7 @@ describe('monitoring', () => {
     const result = synth({ monitoring: {} }, { namespace: 'site' });
 
     test('adds a Probe, a PrometheusRule and a dashboard ConfigMap, and no ServiceMonitor (s3www has no /metrics)', () => {
-      expect(result.kinds()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Probe', 'PrometheusRule', 'Service', 'ServiceAccount']);
+      expect(result.kinds()).toEqual(['ConfigMap', 'Deployment', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget', 'Probe', 'PrometheusRule', 'Service', 'ServiceAccount']);
       expect(result.kinds()).not.toContain('ServiceMonitor');
       expect(result.s3www.probe).toBeDefined();
       expect(result.s3www.prometheusRule).toBeDefined();
@@ -41,35 +41,35 @@ describe('monitoring', () => {
       });
     });
 
-    test('the NetworkPolicy admits the blackbox exporter pods to port 8080, and nothing else', () => {
-      expect(result.one('NetworkPolicy').spec.ingress).toEqual([{
+    test('a NetworkPolicy admits the blackbox exporter pods to port 8080, and writes nothing for the exporter\'s side', () => {
+      const prober = result.objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('web-prober-'));
+      expect(prober.map((p) => [p.metadata.namespace, p.spec.podSelector.matchLabels['app.kubernetes.io/component']])).toEqual([['site', 'web']]);
+      expect(prober[0].spec.ingress).toEqual([{
         from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus-blackbox-exporter' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
         ports: [{ protocol: 'TCP', port: 8080 }],
       }]);
     });
   });
 
-  test('without monitoring the NetworkPolicy admits no prober', () => {
-    expect(synth({}, { namespace: 'site' }).one('NetworkPolicy').spec.ingress).toEqual([]);
+  test('without monitoring no policy admits a prober', () => {
+    const policies = synth({}, { namespace: 'site' }).objects.filter((o) => o.kind === 'NetworkPolicy');
+    expect(policies.map((p) => p.spec.ingress)).toEqual([undefined]);
   });
 
   test('prober, module, path, interval, port, selector labels and the construct namespace are configurable', () => {
-    // GIVEN
-    const prober = NetworkPeer.pods({ app: 'blackbox' }, 'observability');
     // WHEN
-    const result = synth({
+    const result = synth((chart) => ({
       namespace: 'web-prod',
       servicePort: 8000,
-      allowFrom: [NetworkPeer.ipBlock('10.0.0.0/16')],
       monitoring: {
-        prober,
+        prober: Pods.select(chart, 'Blackbox', { labels: { app: 'blackbox' }, namespaces: Namespaces.select(chart, 'Observability', { names: ['observability'] }) }),
         proberUrl: 'blackbox.observability.svc:9115',
         module: 'http_2xx_fast',
         path: '/index.html',
         interval: Duration.minutes(1),
         ruleSelectorLabels: { release: 'kube-prometheus-stack' },
       },
-    });
+    }), { after: (site) => site.allowFrom(NetworkPolicyIpBlock.ipv4(site, 'Vpc', '10.0.0.0/16')) });
     // THEN
     const probe = result.one('Probe');
     expect(probe.metadata).toMatchObject({ namespace: 'web-prod', labels: { release: 'kube-prometheus-stack' } });
@@ -82,9 +82,9 @@ describe('monitoring', () => {
     });
     expect(result.one('PrometheusRule').metadata.labels.release).toBe('kube-prometheus-stack');
     expect(result.one('ConfigMap').metadata.labels).toMatchObject({ release: 'kube-prometheus-stack', grafana_dashboard: '1' });
-    expect(result.one('NetworkPolicy').spec.ingress).toEqual([
-      { from: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+    expect(result.objects.filter((o) => o.kind === 'NetworkPolicy').flatMap((p) => p.spec.ingress ?? [])).toEqual([
       { from: [{ podSelector: { matchLabels: { app: 'blackbox' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      { from: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
     ]);
   });
 
@@ -111,8 +111,10 @@ describe('monitoring', () => {
       [{ availabilityObjective: Number.NaN }, "'monitoring.availabilityObjective' must be a percentage of successful probes between 90 and 99.99 (e.g. 99.9), got NaN"],
       [{ runbookBaseUrl: 'https://example.com/ops.md#x' }, "'monitoring.runbookBaseUrl' must be an http(s) URL without a fragment, got 'https://example.com/ops.md#x'"],
       [{ dashboardNamespace: 'Monitoring' }, "'monitoring.dashboardNamespace' must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit) of at most 63 characters, got 'Monitoring'"],
-      [{ ruleSelectorLabels: { release: 'not valid' } }, '\'monitoring.ruleSelectorLabels\' must hold Kubernetes label keys and values, got {"release":"not valid"}'],
-      [{ ruleSelectorLabels: { '-bad': 'x' } }, '\'monitoring.ruleSelectorLabels\' must hold Kubernetes label keys and values, got {"-bad":"x"}'],
+      [{ ruleSelectorLabels: { release: 'not valid' } },
+        "'monitoring.ruleSelectorLabels.release' must be a Kubernetes label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit), got 'not valid'"],
+      [{ ruleSelectorLabels: { '-bad': 'x' } },
+        "'monitoring.ruleSelectorLabels' keys must be Kubernetes label keys ([prefix/]name, the name at most 63 letters, digits, '-', '_' and '.'), got '-bad'"],
     ])('%j', (monitoring, message) => {
       expect(bad(monitoring)).toThrow(message);
     });

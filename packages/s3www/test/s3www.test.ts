@@ -1,7 +1,11 @@
-import { Chart, Size } from 'cdk8s';
-import { Cpu, NetworkPolicy, Pods } from 'cdk8s-plus-33';
-import { LoadBalancerScheme, NetworkPeer, S3www, SpreadPolicy } from '../src';
-import { MINIO_BACKEND, podSpec, synth } from './support/synth';
+import { isDeepStrictEqual } from 'util';
+import { App, Chart, Size, Testing } from 'cdk8s';
+import {
+  Cpu, Deployment, ImagePullPolicy, IPodSelector, Namespaces, NetworkPolicy, NetworkPolicyIpBlock, NetworkPolicyPort, PodConnectionsIsolation, Pods,
+} from 'cdk8s-plus-33';
+import { expectSchemaValid } from '../../../tools/testing/kubernetes';
+import { LoadBalancerScheme, S3www, SpreadPolicy } from '../src';
+import { admitToMinio, MINIO_BACKEND, Obj, podSpec, synth, validationError } from './support/synth';
 
 const LABELS = { 'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/component': 'web' };
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/0f6f1b3e-2c4d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -17,6 +21,7 @@ describe('defaults', () => {
 
   test('runs s3www v1.0.0 on 0.0.0.0:8080 with key files, and without cross-origin access', () => {
     expect(container.image).toBe('y4m4/s3www:v1.0.0');
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
     expect(container.args).toEqual([
       '-address', '0.0.0.0:8080',
       '-endpoint', 'http://minio.storage.svc.cluster.local:9000',
@@ -39,11 +44,12 @@ describe('defaults', () => {
     expect(container.env).toBeUndefined();
   });
 
-  test('runs as UID/GID 65532 with no service-account token', () => {
+  test('runs as UID/GID 65532 with no service-account token and no Service links', () => {
     expect(podSpec(deployment).securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(podSpec(deployment).automountServiceAccountToken).toBe(false);
+    expect(podSpec(deployment).enableServiceLinks).toBe(false);
     expect(podSpec(deployment).serviceAccountName).toBe('web');
     expect(result.one('ServiceAccount')).toMatchObject({ metadata: { name: 'web' }, automountServiceAccountToken: false });
   });
@@ -73,35 +79,29 @@ describe('defaults', () => {
     expect(result.one('Service').metadata.annotations).toBeUndefined();
   });
 
-  test('a PodDisruptionBudget of one pod', () => {
-    expect(result.one('PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: LABELS } });
+  test('a PodDisruptionBudget of one of the two pods, which never waits for a pod that is not ready', () => {
+    expect(result.one('PodDisruptionBudget').spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: LABELS }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
   });
 
-  test('a NetworkPolicy that admits nothing and lets out DNS and the backend only', () => {
+  test('a NetworkPolicy that admits nothing and lets out DNS only (the backend admits the pods and lets them out to it)', () => {
+    expect(result.one('NetworkPolicy').metadata).toEqual({ name: 'web', namespace: 'site' });
     expect(result.one('NetworkPolicy').spec).toEqual({
       podSelector: { matchLabels: LABELS },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [],
-      egress: [
-        {
-          to: [{ podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
-          ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-        },
-        {
-          to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'minio' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'storage' } } }],
-          ports: [{ protocol: 'TCP', port: 9000 }],
-        },
-      ],
+      policyTypes: ['Egress', 'Ingress'],
+      egress: [{
+        to: [{ podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      }],
     });
   });
 
   test('exposes the names a consumer needs', () => {
     expect(result.s3www).toMatchObject({
-      name: 'web', serviceName: 'web', servicePort: 80, url: 'http://web.site.svc:80', selectorLabels: LABELS, serviceAccountName: 'web',
+      name: 'web', namespace: 'site', serviceName: 'web', servicePort: 80, url: 'http://web.site.svc:80', selectorLabels: LABELS, serviceAccountName: 'web',
     });
-    expect(result.s3www.seedJobName).toBeUndefined();
     expect(result.s3www.deployment.kind).toBe('Deployment');
     expect(result.s3www.service.kind).toBe('Service');
+    expect(result.s3www.networkPolicy.name).toBe('web');
   });
 
   test('derives a unique name when none is given, and takes the chart namespace', () => {
@@ -111,6 +111,9 @@ describe('defaults', () => {
     expect(derived.one('Deployment').metadata.namespace).toBeUndefined();
   });
 });
+
+/** Admits the VPC CIDR, as ALB and NLB IP targets need. */
+const fromVpc = (site: S3www) => { site.allowFrom(NetworkPolicyIpBlock.ipv4(Chart.of(site), 'Vpc', '10.0.0.0/16')); };
 
 describe('options', () => {
   const args = (props: Parameters<typeof synth>[0]) => podSpec(synth(props).one('Deployment')).containers[0].args as string[];
@@ -133,15 +136,23 @@ describe('options', () => {
     expect(args({ cors: { allowAnyOrigin: true } })).not.toContain('-allowed-cors-origins');
   });
 
-  test('image, replicas and resources', () => {
+  test('image, replicas and resources, ephemeral storage included', () => {
     const deployment = synth({
-      image: 'registry.example.com/s3www@sha256:' + 'a'.repeat(64),
+      image: { repository: 'registry.example.com/s3www', digest: `sha256:${'a'.repeat(64)}`, pullPolicy: ImagePullPolicy.ALWAYS },
       replicas: 4,
-      resources: { cpu: { request: Cpu.millis(100), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) } },
+      resources: {
+        cpu: { request: Cpu.millis(100), limit: Cpu.units(1) },
+        memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+        ephemeralStorage: { request: Size.mebibytes(16), limit: Size.mebibytes(64) },
+      },
     }).one('Deployment');
     expect(deployment.spec.replicas).toBe(4);
-    expect(podSpec(deployment).containers[0].image).toBe(`registry.example.com/s3www@sha256:${'a'.repeat(64)}`);
-    expect(podSpec(deployment).containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } });
+    expect(podSpec(deployment).containers[0].image).toBe(`registry.example.com/s3www:v1.0.0@sha256:${'a'.repeat(64)}`);
+    expect(podSpec(deployment).containers[0].imagePullPolicy).toBe('Always');
+    expect(podSpec(deployment).containers[0].resources).toEqual({
+      requests: { 'cpu': '100m', 'memory': '64Mi', 'ephemeral-storage': '16Mi' },
+      limits: { 'cpu': '1', 'memory': '256Mi', 'ephemeral-storage': '64Mi' },
+    });
   });
 
   test.each(Object.values(SpreadPolicy))('topologySpread %s over custom keys', (policy) => {
@@ -162,13 +173,19 @@ describe('options', () => {
     expect(result.s3www.url).toBe('http://web:8081');
   });
 
-  test('maxUnavailable', () => {
-    expect(synth({ maxUnavailable: 2 }).one('PodDisruptionBudget').spec.maxUnavailable).toBe(2);
+  test('maxUnavailable, below the fewest pods', () => {
+    expect(synth({ replicas: 4, maxUnavailable: 3 }).one('PodDisruptionBudget').spec.maxUnavailable).toBe(3);
+    expect(synth({ autoscaling: { minReplicas: 3, maxReplicas: 6 }, maxUnavailable: 2 }).one('PodDisruptionBudget').spec.maxUnavailable).toBe(2);
+  });
+
+  test('a single pod gets no budget: it could only be all or nothing', () => {
+    expect(synth({ replicas: 1 }).kinds()).not.toContain('PodDisruptionBudget');
+    expect(synth({ autoscaling: { minReplicas: 1, maxReplicas: 3 } }).kinds()).not.toContain('PodDisruptionBudget');
   });
 
   describe('loadBalancer', () => {
     test('an internet-facing NLB with IP targets by default', () => {
-      const service = synth({ loadBalancer: {} }).one('Service');
+      const service = synth({ loadBalancer: {} }, { after: fromVpc }).one('Service');
       expect(service.spec).toMatchObject({ type: 'LoadBalancer', loadBalancerClass: 'service.k8s.aws/nlb' });
       expect(service.spec.loadBalancerSourceRanges).toBeUndefined();
       expect(service.metadata.annotations).toEqual({
@@ -180,7 +197,7 @@ describe('options', () => {
     test.each(Object.values(LoadBalancerScheme))('scheme %s, source ranges and extra annotations', (scheme) => {
       const service = synth({
         loadBalancer: { scheme, sourceRanges: ['203.0.113.0/24'], annotations: { 'service.beta.kubernetes.io/aws-load-balancer-name': 'site' } },
-      }).one('Service');
+      }, { after: fromVpc }).one('Service');
       expect(service.spec.loadBalancerSourceRanges).toEqual(['203.0.113.0/24']);
       expect(service.metadata.annotations).toMatchObject({
         'service.beta.kubernetes.io/aws-load-balancer-scheme': scheme,
@@ -191,7 +208,7 @@ describe('options', () => {
 
   describe('ingress', () => {
     test('an internet-facing ALB on HTTP with IP targets and a health check on /', () => {
-      const result = synth({ ingress: {} });
+      const result = synth({ ingress: {} }, { after: fromVpc });
       const ingress = result.one('Ingress');
       expect(ingress.metadata.annotations).toEqual({
         'alb.ingress.kubernetes.io/scheme': 'internet-facing',
@@ -216,7 +233,7 @@ describe('options', () => {
           healthCheckPath: '/index.html',
           annotations: { 'alb.ingress.kubernetes.io/group.name': 'shared' },
         },
-      }).one('Ingress');
+      }, { after: fromVpc }).one('Ingress');
       expect(ingress.metadata.annotations).toEqual({
         'alb.ingress.kubernetes.io/scheme': 'internal',
         'alb.ingress.kubernetes.io/target-type': 'ip',
@@ -247,27 +264,10 @@ describe('options', () => {
     expect(synth({ autoscaling: { minReplicas: 1, maxReplicas: 3 } }).one('HorizontalPodAutoscaler').spec.metrics[0].resource.target.averageUtilization).toBe(70);
   });
 
-  test('allowFrom (prop and method) opens port 8080 to those peers only', () => {
-    // GIVEN
-    const vpc = NetworkPeer.ipBlock('10.0.0.0/16', ['10.0.99.0/24']);
-    let returned: NetworkPeer | undefined;
-    // WHEN
-    const policy = synth({ allowFrom: [vpc] }, {
-      after: (s3www: S3www) => { returned = s3www.allowFrom(NetworkPeer.namespace('ingress-nginx')); },
-    }).one('NetworkPolicy');
-    // THEN
-    expect(returned?.namespaceName).toBe('ingress-nginx');
-    expect(policy.spec.ingress).toEqual([{
-      from: [
-        { ipBlock: { cidr: '10.0.0.0/16', except: ['10.0.99.0/24'] } },
-        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
-      ],
-      ports: [{ protocol: 'TCP', port: 8080 }],
-    }]);
-  });
-
   test('dns names another resolver', () => {
-    const policy = synth({ dns: NetworkPeer.pods({ 'k8s-app': 'node-local-dns' }, 'kube-system') }).one('NetworkPolicy');
+    const chart = Testing.chart();
+    const nodeLocal = Pods.select(chart, 'NodeLocalDns', { labels: { 'k8s-app': 'node-local-dns' }, namespaces: Namespaces.select(chart, 'KubeSystem', { names: ['kube-system'] }) });
+    const policy = synth({ dns: nodeLocal }).one('NetworkPolicy');
     expect(policy.spec.egress[0].to).toEqual([{
       podSelector: { matchLabels: { 'k8s-app': 'node-local-dns' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
     }]);
@@ -279,9 +279,12 @@ describe('options', () => {
     expect(volume.secret.items).toEqual([{ key: 'user', path: 'accessKey' }, { key: 'password', path: 'secretKey' }]);
   });
 
-  test('an https endpoint defaults to port 443', () => {
-    const policy = synth({ backend: { ...MINIO_BACKEND, endpoint: 'https://minio.example.com' } }).one('NetworkPolicy');
-    expect(policy.spec.egress[1].ports).toEqual([{ protocol: 'TCP', port: 443 }]);
+  test('an https endpoint is reached on port 443', () => {
+    // GIVEN a backend that lets the pods out to 9000 only
+    const attempt = () => synth({ backend: { ...MINIO_BACKEND, endpoint: 'https://minio.example.com' } });
+    // THEN
+    expect(attempt).toThrow(validationError('test/S3www', "'backend.endpoint' (https://minio.example.com) is out of reach: no NetworkPolicy lets the pods of s3www 'web' "
+      + "out to port 443; admit them on the backend (with @s3www-eks/minio: minio.allowFrom(...)) or call allowTo() with the backend's pods and port"));
   });
 
   describe('AWS S3 with workload identity', () => {
@@ -310,45 +313,159 @@ describe('options', () => {
     test('lets the pods out to any IPv4 address on 443 only, besides DNS', () => {
       expect(result.one('NetworkPolicy').spec.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] });
     });
-  });
 
-  test('AWS S3 peers can be narrowed', () => {
-    const policy = synth({ backend: { bucket: 'my-site', workloadIdentity: {}, peers: [NetworkPeer.ipBlock('52.216.0.0/15')] } }).one('NetworkPolicy');
-    expect(policy.spec.egress[1].to).toEqual([{ ipBlock: { cidr: '52.216.0.0/15' } }]);
+    test('needs no backend to admit it', () => {
+      expect(() => synth({ backend: { bucket: 'my-site', workloadIdentity: {} } }, { admitted: false })).not.toThrow();
+    });
   });
 });
 
-describe('as a pod selector and network peer', () => {
-  const INSTANCE = { 'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': 'web' };
-  /** A backend's NetworkPolicy that admits the S3www, as `minio.allowFrom(site)` writes one. */
-  const admitted = (namespace?: string) => synth({ seed: { sources: [{ url: 'https://example.com/index.html' }] } }, {
-    namespace,
-    after: (site) => {
-      const chart = Chart.of(site);
-      new NetworkPolicy(chart, 'AdmitSite', {
-        metadata: { name: 'admit-site' },
-        selector: Pods.select(chart, 'Backend', { labels: { app: 'backend' } }),
-        ingress: { rules: [{ peer: site }] },
-      });
-    },
-  });
-  const rule = (result: ReturnType<typeof synth>) => result.objects.find((o) => o.metadata.name === 'admit-site').spec.ingress;
+describe('connections', () => {
+  const http = [{ port: 8080, protocol: 'TCP' }];
+  const inSite = { matchLabels: { 'kubernetes.io/metadata.name': 'site' } };
+  const policies = (objects: Obj[]) => objects.filter((o) => o.kind === 'NetworkPolicy');
+  const selecting = (objects: Obj[], labels: Obj) => policies(objects).filter((o) => isDeepStrictEqual(o.spec.podSelector.matchLabels ?? {}, labels));
 
-  test('selects the web and the seeder pods of the instance, in its namespace', () => {
-    // GIVEN a backend that admits the S3www of namespace 'site'
-    const result = admitted('site');
-    // THEN the rule selects the labels both components carry, in that namespace
-    expect(result.s3www.instanceLabels).toEqual(INSTANCE);
-    expect(rule(result)).toEqual([{
-      from: [{ podSelector: { matchLabels: INSTANCE }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'site' } } }],
-      ports: [],
+  test('allowFrom an IP block: the web pods\' ingress policy on 8080, nothing for the block', () => {
+    let policy: NetworkPolicy | undefined;
+    const result = synth({}, { namespace: 'site', after: (site) => { policy = site.allowFrom(NetworkPolicyIpBlock.ipv4(Chart.of(site), 'Vpc', '10.0.0.0/16', ['10.0.99.0/24'])); } });
+    expect(policies(result.objects).map((o) => o.metadata.name)).toEqual(['web', policy!.name]);
+    expect(policy!.name).toMatch(/^web-http-[0-9a-f]{8}$/);
+    expect(result.one('NetworkPolicy', policy!.name).spec).toEqual({
+      podSelector: { matchLabels: LABELS },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16', except: ['10.0.99.0/24'] } }], ports: http }],
+    });
+  });
+
+  test('allowFrom a plain cdk8s-plus Deployment: the policies admit exactly its pods to 8080, and let them out there only', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const site = new S3www(chart, 'Site', { name: 'web', namespace: 'site', backend: MINIO_BACKEND });
+    admitToMinio(App.of(chart), site);
+    const client = new Deployment(chart, 'Client', { containers: [{ image: 'example/client:1.0' }], metadata: { namespace: 'tools' } });
+    // WHEN
+    const policy = site.allowFrom(client);
+    expect(site.allowFrom(client)).toBe(policy);
+    // THEN
+    const objects: Obj[] = Testing.synth(chart);
+    expectSchemaValid(objects);
+    const clientLabels = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === 'tools').spec.selector.matchLabels;
+    expect(selecting(objects, LABELS).flatMap((p) => p.spec.ingress ?? [])).toEqual([{
+      from: [{ podSelector: { matchLabels: clientLabels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tools' } } }],
+      ports: http,
     }]);
-    expect(result.one('Deployment').spec.template.metadata.labels).toEqual({ ...INSTANCE, 'app.kubernetes.io/component': 'web' });
-    expect(result.one('Job').spec.template.metadata.labels).toMatchObject({ ...INSTANCE, 'app.kubernetes.io/component': 'seeder' });
+    const out = selecting(objects, clientLabels);
+    expect(out.map((p) => [p.metadata.name, p.metadata.namespace, p.spec.policyTypes])).toEqual([[`${policy.name}-egress`, 'tools', ['Egress']]]);
+    expect(out[0].spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: LABELS }, namespaceSelector: inSite }], ports: http }]);
   });
 
-  test('without a namespace, selects them in the namespace of the policy', () => {
-    expect(rule(admitted())).toEqual([{ from: [{ podSelector: { matchLabels: INSTANCE } }], ports: [] }]);
+  test('allowFrom with PodConnectionsIsolation.POD, e.g. an ingress controller that is not egress-isolated', () => {
+    const result = synth({}, {
+      namespace: 'site',
+      after: (site) => {
+        const chart = Chart.of(site);
+        site.allowFrom(Pods.select(chart, 'Nginx', { labels: { app: 'ingress-nginx' }, namespaces: Namespaces.select(chart, 'Ingress', { names: ['ingress-nginx'] }) }),
+          { isolation: PodConnectionsIsolation.POD });
+      },
+    });
+    expect(policies(result.objects).filter((o) => o.metadata.namespace === 'ingress-nginx')).toEqual([]);
+    expect(policies(result.objects)).toHaveLength(2);
+  });
+
+  test('allowTo a backend in the cluster: the web pods\' egress policy and the backend\'s ingress policy, on the ports given', () => {
+    // GIVEN a MinIO that is not a construct of @s3www-eks/minio
+    let policy: NetworkPolicy | undefined;
+    const result = synth({}, {
+      namespace: 'site',
+      admitted: false,
+      after: (site) => {
+        const chart = Chart.of(site);
+        const minio = Pods.select(chart, 'Minio', { labels: { 'app.kubernetes.io/name': 'minio' }, namespaces: Namespaces.select(chart, 'Storage', { names: ['storage'] }) });
+        policy = site.allowTo(minio, { ports: [NetworkPolicyPort.tcp(9000)] });
+      },
+    });
+    // THEN
+    expect(policy!.name).toMatch(/^web-to-[0-9a-f]{8}$/);
+    const minio = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'minio' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'storage' } } };
+    expect(result.one('NetworkPolicy', policy!.name).spec).toEqual({ podSelector: { matchLabels: LABELS }, policyTypes: ['Egress'], egress: [{ to: [minio], ports: [{ port: 9000, protocol: 'TCP' }] }] });
+    expect(result.one('NetworkPolicy', `${policy!.name}-ingress`)).toMatchObject({
+      metadata: { namespace: 'storage' },
+      spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'minio' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: LABELS }, namespaceSelector: inSite }], ports: [{ port: 9000, protocol: 'TCP' }] }] },
+    });
+  });
+
+  test('allowTo a cdk8s-plus workload takes its container ports', () => {
+    const chart = Testing.chart();
+    const site = new S3www(chart, 'Site', { name: 'web', backend: MINIO_BACKEND });
+    admitToMinio(App.of(chart), site);
+    const api = new Deployment(chart, 'Api', { containers: [{ image: 'example/api:1.0', portNumber: 8081 }] });
+    site.allowTo(api, { isolation: PodConnectionsIsolation.POD });
+    const egress = Testing.synth(chart).find((o: Obj) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('web-to-'));
+    expect(egress.spec.egress[0].ports).toEqual([{ port: 8081, protocol: 'TCP' }]);
+  });
+
+  test('is a pod selector and network peer of its web pods, in its namespace', () => {
+    // GIVEN a backend's NetworkPolicy that admits the S3www, as cdk8s-plus writes one
+    const admitted = (namespace?: string) => synth({}, {
+      namespace,
+      after: (site) => {
+        const chart = Chart.of(site);
+        new NetworkPolicy(chart, 'AdmitSite', { metadata: { name: 'admit-site' }, selector: Pods.select(chart, 'Backend', { labels: { app: 'backend' } }), ingress: { rules: [{ peer: site }] } });
+      },
+    });
+    const rule = (result: ReturnType<typeof synth>) => result.objects.find((o) => o.metadata.name === 'admit-site').spec.ingress;
+    // THEN
+    expect(rule(admitted('site'))).toEqual([{ from: [{ podSelector: { matchLabels: LABELS }, namespaceSelector: inSite }], ports: [] }]);
+    expect(rule(admitted())).toEqual([{ from: [{ podSelector: { matchLabels: LABELS } }], ports: [] }]);
+    const site = admitted('site').s3www;
+    expect(site.toPodSelector()).toBe(site);
+  });
+
+  test('a bare pod selector (Pods.select as Java and C# see it) is admitted as the selector itself would be', () => {
+    const render = (bare: boolean) => synth({}, {
+      namespace: 'site',
+      after: (site) => {
+        const pods = Pods.select(Chart.of(site), 'Client', { labels: { app: 'client' } });
+        site.allowFrom(bare ? ({ node: pods.node, toPodSelectorConfig: () => pods.toPodSelectorConfig() } as IPodSelector) : pods);
+      },
+    }).objects;
+    expect(render(true)).toEqual(render(false));
+  });
+});
+
+describe('synth-time checks', () => {
+  const exposedError = (prop: string, lb: string) => validationError('test/S3www', `'${prop}' exposes s3www 'web' through ${lb}, but no NetworkPolicy admits anyone to its pods on port 8080, `
+    + 'so every target would stay unhealthy: call allowFrom() with the load balancer\'s sources, usually the VPC CIDR for IP targets '
+    + '(allowFrom(NetworkPolicyIpBlock.ipv4(scope, \'Vpc\', vpcCidr)))');
+
+  test.each([
+    ['ingress', { ingress: {} }, 'an ALB'],
+    ['loadBalancer', { loadBalancer: {} }, 'an NLB'],
+  ])('an exposed site (%s) that admits nobody fails, naming allowFrom and the VPC CIDR', (prop, props, lb) => {
+    expect(() => synth(props, { namespace: 'site' })).toThrow(exposedError(prop, lb));
+  });
+
+  test('the blackbox exporter does not count as a visitor', () => {
+    expect(() => synth({ ingress: {}, monitoring: {} }, { namespace: 'site' })).toThrow(exposedError('ingress', 'an ALB'));
+  });
+
+  test('any NetworkPolicy of the app that admits the web pods counts, e.g. cdk8s-plus connections of a client', () => {
+    const attempt = () => synth({ ingress: {} }, {
+      namespace: 'site',
+      after: (site) => {
+        // (in a chart of its own: cdk8s-plus's Deployment is not of the restricted profile)
+        const tools = new Chart(App.of(site), 'tools', { namespace: 'tools' });
+        const client = new Deployment(tools, 'Client', { containers: [{ image: 'example/client:1.0' }] });
+        client.connections.allowTo(site, { ports: [NetworkPolicyPort.tcp(8080)] });
+      },
+    });
+    expect(attempt).not.toThrow();
+  });
+
+  test('a backend endpoint nothing lets the pods reach fails, naming both ways to open it', () => {
+    expect(() => synth({}, { admitted: false })).toThrow(validationError('test/S3www', "'backend.endpoint' (http://minio.storage.svc.cluster.local:9000) is out of reach: "
+      + "no NetworkPolicy lets the pods of s3www 'web' out to port 9000; admit them on the backend (with @s3www-eks/minio: minio.allowFrom(...)) or call allowTo() with the backend's pods and port"));
   });
 });
 
@@ -365,8 +482,6 @@ describe('validation', () => {
     ['endpoint scheme', { backend: { ...MINIO_BACKEND, endpoint: 'ftp://minio:21' } }, '\'backend.endpoint\' must be an http:// or https:// URL, got \'ftp://minio:21\''],
     ['endpoint path', { backend: { ...MINIO_BACKEND, endpoint: 'http://minio:9000/site' } },
       '\'backend.endpoint\' must be scheme://host[:port] without path, query or user info, got \'http://minio:9000/site\''],
-    ['endpoint without peers', { backend: { ...MINIO_BACKEND, peers: undefined } },
-      '\'backend.peers\' must name where the backend at http://minio.storage.svc.cluster.local:9000 runs (e.g. NetworkPeer.pods(...)) so the NetworkPolicy can allow egress to it, got []'],
     ['AWS region', { backend: { bucket: 'site', workloadIdentity: {}, region: 'Europe' } }, '\'backend.region\' must be a region name such as eu-west-1, got \'Europe\''],
     ['secret name', { backend: { ...MINIO_BACKEND, credentials: { secretName: 'Minio_Keys' } } },
       '\'backend.credentials.secretName\' must be a DNS-1123 subdomain (lowercase letters, digits, \'-\' and \'.\', at most 253 characters), got \'Minio_Keys\''],
@@ -384,10 +499,15 @@ describe('validation', () => {
     ['min replicas', { autoscaling: { minReplicas: 0, maxReplicas: 2 } }, '\'autoscaling.minReplicas\' must be a whole number between 1 and 1000, got 0'],
     ['CPU target 0', { autoscaling: { minReplicas: 1, maxReplicas: 2, cpuUtilization: 0 } }, '\'autoscaling.cpuUtilization\' must be a whole number between 1 and 100, got 0'],
     ['CPU target 101', { autoscaling: { minReplicas: 1, maxReplicas: 2, cpuUtilization: 101 } }, '\'autoscaling.cpuUtilization\' must be a whole number between 1 and 100, got 101'],
-    ['maxUnavailable', { maxUnavailable: 0 }, '\'maxUnavailable\' must be a whole number between 1 and 1000, got 0'],
+    ['maxUnavailable', { maxUnavailable: 0 }, '\'maxUnavailable\' must be a whole number between 1 and 1, below the 2 pods of \'replicas\', so that a drain never takes them all, got 0'],
+    ['maxUnavailable of every pod', { autoscaling: { minReplicas: 3, maxReplicas: 5 }, maxUnavailable: 3 },
+      '\'maxUnavailable\' must be a whole number between 1 and 2, below the 3 pods of \'autoscaling.minReplicas\', so that a drain never takes them all, got 3'],
+    ['maxUnavailable of one pod', { replicas: 1, maxUnavailable: 1 },
+      '\'maxUnavailable\' needs at least 2 pods, and \'replicas\' is 1: no budget can keep one of them running; leave it out, got 1'],
     ['service port', { servicePort: 70000 }, '\'servicePort\' must be a whole number between 1 and 65535, got 70000'],
-    ['image latest', { image: 'y4m4/s3www:latest' }, '\'image\' must be pinned to a tag other than latest, or to a digest (e.g. repository:1.2.3), got \'y4m4/s3www:latest\''],
-    ['image untagged', { image: 'y4m4/s3www' }, '\'image\' must be pinned to a tag other than latest, or to a digest (e.g. repository:1.2.3), got \'y4m4/s3www\''],
+    ['image latest', { image: { tag: 'latest' } }, '\'image.tag\' must be a fixed image tag (letters, digits, \'_\', \'.\', \'-\'; not latest), got \'latest\''],
+    ['image with a tag in the repository', { image: { repository: 'y4m4/s3www:v1' } },
+      '\'image.repository\' must be an image repository without tag or digest, e.g. registry.example.com/mirror/app, got \'y4m4/s3www:v1\''],
     ['empty CORS list', { cors: { allowedOrigins: [] } },
       '\'cors.allowedOrigins\' must name at least one origin (s3www reads an empty list as every origin; set \'cors.allowAnyOrigin\' for that), got []'],
     ['CORS both ways', { cors: { allowedOrigins: ['https://a.example.com'], allowAnyOrigin: true } },
@@ -406,7 +526,9 @@ describe('validation', () => {
     ['CPU request above limit', { resources: { cpu: { request: Cpu.units(2), limit: Cpu.millis(500) } } }, '\'resources.cpu.request\' must not exceed \'resources.cpu.limit\' (500m), got \'2\''],
     ['memory request above limit', { resources: { memory: { request: Size.gibibytes(1), limit: Size.mebibytes(128) } } },
       '\'resources.memory.request\' must not exceed \'resources.memory.limit\' (128Mi), got \'1Gi\''],
-    ['CPU quantity', { resources: { cpu: { request: Cpu.millis(0) } } }, '\'resources.cpu.request\' must be a positive CPU quantity such as 250m or 0.5, got \'0m\''],
+    ['CPU quantity', { resources: { cpu: { request: Cpu.millis(0) } } }, '\'resources.cpu.request\' must be greater than zero, got \'0m\''],
+    ['ephemeral storage', { resources: { ephemeralStorage: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
+      '\'resources.ephemeralStorage.request\' must not exceed \'resources.ephemeralStorage.limit\' (1Gi), got \'2Gi\''],
     ['max skew', { topologySpread: { maxSkew: 0 } }, '\'topologySpread.maxSkew\' must be a whole number between 1 and 100, got 0'],
     ['no topology keys', { topologySpread: { topologyKeys: [] } }, '\'topologySpread.topologyKeys\' must name at least one node label, got []'],
   ])('%s', (_case, props, message) => {

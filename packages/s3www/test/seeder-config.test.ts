@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { podSpec, synth } from './support/synth';
+import { podSpec, synthSeeder } from './support/synth';
 import { parseConfig, SeederConfig } from '../seeder/config';
 
 const MIB = 1024 * 1024;
@@ -53,7 +53,7 @@ describe('seeder defaults', () => {
   });
 
   test('the Job sets none of the tuning variables, so these defaults are what runs in a cluster', () => {
-    const job = synth({ seed: { sources: [{ url: 'https://example.com/a.gif' }] } }).one('Job');
+    const job = synthSeeder({ sources: [{ url: 'https://example.com/a.gif' }] }).one('Job');
     const names = podSpec(job).containers[0].env.map((e: { name: string }) => e.name);
     expect(names.filter((n: string) => n.startsWith('SEED_') && n !== 'SEED_SOURCES')).toEqual([]);
   });

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
 import { brotliDecompressSync } from 'zlib';
-import { Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-33';
-import { NetworkPeer, S3www, SeedOptions } from '../src';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Cpu, ImagePullPolicy, NetworkPolicyIpBlock, NetworkPolicyPort, Pods } from 'cdk8s-plus-33';
+import { Seeder, SeederProps } from '../src';
 import { SEEDER } from './support/run-seeder';
-import { MINIO_BACKEND, podSpec, synth } from './support/synth';
+import { MINIO_BACKEND, podSpec, synthSeeder, validationError } from './support/synth';
 import { freePort } from '../../../tools/testing/moto';
 
 const SHA = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -15,11 +15,11 @@ const SOURCES = [
   { url: 'https://downloads.example.com/site/index.html' },
   { url: 'http://mirror.example.net:8080/data.bin?version=2', key: 'blobs/data.bin', sha256: SHA, contentType: 'application/octet-stream' },
 ];
-const PROGRAM_VOLUME = { name: 'program', projected: { defaultMode: 0o444, sources: [{ configMap: { name: 'web-seeder-0' } }, { configMap: { name: 'web-seeder-1' } }, { configMap: { name: 'web-seeder-2' } }] } };
-const SEEDER_LABELS = { 'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/component': 'seeder' };
+const PROGRAM_VOLUME = { name: 'program', projected: { defaultMode: 0o444, sources: [{ configMap: { name: 'seed-0' } }, { configMap: { name: 'seed-1' } }, { configMap: { name: 'seed-2' } }] } };
+const SEEDER_LABELS = { 'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': 'seed', 'app.kubernetes.io/component': 'seeder' };
 
-function seeded(seed: Partial<SeedOptions> = {}, props: Parameters<typeof synth>[0] = {}) {
-  return synth({ ...props, seed: { sources: SOURCES, ...seed } });
+function seeded(props: Partial<SeederProps> = {}, options: Parameters<typeof synthSeeder>[1] = {}) {
+  return synthSeeder({ sources: SOURCES, ...props }, options);
 }
 
 function env(job: Record<string, any>): Record<string, string> {
@@ -33,13 +33,16 @@ describe('the seeder Job', () => {
 
   const configMaps = result.objects.filter((o) => o.kind === 'ConfigMap');
 
-  test('adds ConfigMaps, a ServiceAccount, a Job and a NetworkPolicy of its own', () => {
-    expect(result.kinds()).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'Deployment', 'Job', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceAccount']);
-    expect(result.s3www.seederServiceAccountName).toBe('web-seeder');
+  test('is ConfigMaps, a ServiceAccount, a Job and a NetworkPolicy, and needs no web tier', () => {
+    expect(result.kinds()).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'Job', 'NetworkPolicy', 'ServiceAccount']);
+    expect(result.seeder.serviceAccountName).toBe('seed');
+    expect(result.seeder.selectorLabels).toEqual(SEEDER_LABELS);
+    expect(result.seeder.networkPolicy.name).toBe('seed');
+    expect(result.seeder.job.kind).toBe('Job');
   });
 
   test('the ConfigMaps carry the loader and the compressed seeder in parts that add up to the bundle, byte for byte', () => {
-    expect(configMaps.map((c) => c.metadata.name)).toEqual(['web-seeder-0', 'web-seeder-1', 'web-seeder-2']);
+    expect(configMaps.map((c) => c.metadata.name)).toEqual(['seed-0', 'seed-1', 'seed-2']);
     expect(configMaps.map((c) => Object.keys(c.data ?? {}))).toEqual([['load.js'], [], []]);
     expect(configMaps.map((c) => Object.keys(c.binaryData))).toEqual([['program.br.0'], ['program.br.1'], ['program.br.2']]);
     const parts = configMaps.map((c, i) => Buffer.from(c.binaryData[`program.br.${i}`], 'base64'));
@@ -69,7 +72,7 @@ describe('the seeder Job', () => {
 
   test('runs it with the pinned official Node.js image as UID 1000', () => {
     expect(container.image).toBe('node:22.23.3-alpine');
-    expect(S3www.DEFAULT_SEEDER_IMAGE).toBe('node:22.23.3-alpine');
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
     expect(container.command).toEqual(['node', '--max-semi-space-size=1', '--expose-gc', '--single-threaded-gc', '/seeder/load.js']);
     expect(podSpec(job).securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true });
     expect(container.securityContext).toMatchObject({ runAsUser: 1000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
@@ -99,27 +102,25 @@ describe('the seeder Job', () => {
   test('bounds retries, run time and lifetime, and fails at once on a configuration error', () => {
     expect(job.spec).toMatchObject({ backoffLimit: 3, activeDeadlineSeconds: 1800, ttlSecondsAfterFinished: 86400 });
     expect(job.spec.podFailurePolicy).toEqual({ rules: [{ action: 'FailJob', onExitCodes: { containerName: 'seeder', operator: 'In', values: [2] } }] });
-    expect(podSpec(job)).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, serviceAccountName: 'web-seeder' });
+    expect(podSpec(job)).toMatchObject({ restartPolicy: 'Never', automountServiceAccountToken: false, enableServiceLinks: false, serviceAccountName: 'seed' });
     expect(job.spec.template.metadata.labels).toEqual(SEEDER_LABELS);
   });
 
   test('its name carries a hash of its configuration', () => {
-    expect(job.metadata.name).toMatch(/^web-seed-[0-9a-f]{10}$/);
-    expect(result.s3www.seedJobName).toBe(job.metadata.name);
+    expect(job.metadata.name).toMatch(/^seed-[0-9a-f]{10}$/);
+    expect(result.seeder.jobName).toBe(job.metadata.name);
     expect(seeded().one('Job').metadata.name).toBe(job.metadata.name);
-    expect(synth({ seed: { sources: [SOURCES[0]] } }).one('Job').metadata.name).not.toBe(job.metadata.name);
-    expect(seeded({ image: 'node:22.11.0-alpine3.20' }).one('Job').metadata.name).not.toBe(job.metadata.name);
+    expect(seeded({ sources: [SOURCES[0]] }).one('Job').metadata.name).not.toBe(job.metadata.name);
+    expect(seeded({ image: { tag: '22.11.0-alpine3.20' } }).one('Job').metadata.name).not.toBe(job.metadata.name);
   });
 
-  test('its NetworkPolicy admits nothing and lets out DNS, the backend, and the source ports', () => {
-    const policy = result.one('NetworkPolicy', '-seeder');
+  test('its NetworkPolicy admits nothing and lets out DNS and the source ports (the backend admits it and lets it out there)', () => {
+    const policy = result.one('NetworkPolicy');
     expect(policy.spec).toEqual({
       podSelector: { matchLabels: SEEDER_LABELS },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [],
+      policyTypes: ['Egress', 'Ingress'],
       egress: [
         expect.objectContaining({ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }),
-        { to: [expect.objectContaining({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'minio' } } })], ports: [{ protocol: 'TCP', port: 9000 }] },
         { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 8080 }] },
       ],
     });
@@ -165,62 +166,113 @@ describe('the seeder Job', () => {
 
 describe('seeder options', () => {
   test('keys default to the decoded file name, or the raw one when it does not decode', () => {
-    const result = synth({ seed: { sources: [{ url: 'https://example.com/files/hello%20world.txt' }, { url: 'https://example.com/files/100%25%zz.txt' }] } });
+    const result = seeded({ sources: [{ url: 'https://example.com/files/hello%20world.txt' }, { url: 'https://example.com/files/100%25%zz.txt' }] });
     expect(JSON.parse(env(result.one('Job')).SEED_SOURCES).map((s: { key: string }) => s.key)).toEqual(['hello world.txt', '100%25%zz.txt']);
   });
 
-  test('image, resources, backoff, deadline, TTL and source peers', () => {
+  test('image, resources (ephemeral storage included), backoff, deadline, TTL, namespace and source peers', () => {
+    const chart = Testing.chart();
     const result = seeded({
-      image: 'public.ecr.aws/docker/library/node:22.23.3-alpine',
-      resources: { cpu: { request: Cpu.millis(200), limit: Cpu.millis(500) }, memory: { request: Size.mebibytes(192), limit: Size.mebibytes(192) } },
+      namespace: 'content',
+      image: { repository: 'public.ecr.aws/docker/library/node', pullPolicy: ImagePullPolicy.ALWAYS },
+      resources: {
+        cpu: { request: Cpu.millis(200), limit: Cpu.millis(500) },
+        memory: { request: Size.mebibytes(192), limit: Size.mebibytes(192) },
+        ephemeralStorage: { limit: Size.mebibytes(32) },
+      },
       backoffLimit: 1,
       activeDeadline: Duration.minutes(5),
       ttlAfterFinished: Duration.hours(1),
-      sourcePeers: [NetworkPeer.ipBlock('192.0.2.0/24')],
+      sourcePeers: [NetworkPolicyIpBlock.ipv4(chart, 'Mirror', '192.0.2.0/24'), Pods.select(chart, 'Proxy', { labels: { app: 'proxy' } })],
     });
     const job = result.one('Job');
     expect(podSpec(job).containers[0].image).toBe('public.ecr.aws/docker/library/node:22.23.3-alpine');
-    expect(podSpec(job).containers[0].resources).toEqual({ requests: { cpu: '200m', memory: '192Mi' }, limits: { cpu: '500m', memory: '192Mi' } });
+    expect(podSpec(job).containers[0].imagePullPolicy).toBe('Always');
+    expect(podSpec(job).containers[0].resources).toEqual({
+      requests: { cpu: '200m', memory: '192Mi' }, limits: { 'cpu': '500m', 'memory': '192Mi', 'ephemeral-storage': '32Mi' },
+    });
     expect(job.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 300, ttlSecondsAfterFinished: 3600 });
-    expect(result.one('NetworkPolicy', '-seeder').spec.egress[2].to).toEqual([{ ipBlock: { cidr: '192.0.2.0/24' } }]);
+    expect(result.objects.map((o) => o.metadata.namespace)).toEqual(result.objects.map(() => 'content'));
+    expect(result.one('NetworkPolicy').spec.egress.slice(1).map((r: Record<string, any>) => r.to)).toEqual([
+      [{ ipBlock: { cidr: '192.0.2.0/24' } }], [{ podSelector: { matchLabels: { app: 'proxy' } } }],
+    ]);
   });
 
-  test('with workload identity: no endpoint, no key files, an annotated ServiceAccount of its own', () => {
-    const result = seeded({}, {
-      backend: { bucket: 'my-site', region: 'eu-central-1', workloadIdentity: { seederAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/seed' } } },
-    });
+  test('AWS S3 with workload identity: no endpoint, no key files, an annotated ServiceAccount, out to any IPv4 address on 443', () => {
+    const result = seeded({
+      backend: { bucket: 'my-site', region: 'eu-central-1', workloadIdentity: { annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/seed' } } },
+    }, { admitted: false });
     const job = result.one('Job');
     expect(Object.keys(env(job))).toEqual(['S3_BUCKET', 'AWS_REGION', 'SEED_SOURCES']);
     expect(env(job).AWS_REGION).toBe('eu-central-1');
     expect(podSpec(job).volumes).toEqual([PROGRAM_VOLUME]);
-    expect(result.one('ServiceAccount', '-seeder').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/seed' });
-    expect(result.one('ServiceAccount', 'web').metadata.annotations).toBeUndefined();
+    expect(result.one('ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/seed' });
+    expect(result.one('NetworkPolicy').spec.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+  });
+
+  test('a derived name, and the chart\'s namespace', () => {
+    const chart = new Chart(Testing.app(), 'content', { namespace: 'content' });
+    const seeder = new Seeder(chart, 'Seeder', { backend: { bucket: 'b-site', workloadIdentity: {} }, sources: SOURCES });
+    expect(seeder.name).toMatch(/^content-seeder-c8[0-9a-f]{6}$/);
+    expect(seeder.namespace).toBe('content');
+  });
+});
+
+describe('connections', () => {
+  test('is a pod selector and network peer of its pods, in its namespace', () => {
+    const result = seeded({ namespace: 'content' });
+    expect(result.seeder.toPodSelectorConfig().namespaces?.names).toEqual(['content']);
+    expect(result.seeder.toNetworkPolicyPeerConfig().podSelector).toBeDefined();
+    expect(result.seeder.toPodSelector()).toBe(result.seeder);
+    expect(seeded().seeder.toPodSelectorConfig().namespaces).toBeUndefined();
+  });
+
+  test('allowTo a backend of another kind: its egress policy and the backend\'s ingress policy, once per peer', () => {
+    const result = seeded({ namespace: 'content' }, {
+      admitted: false,
+      after: (seeder) => {
+        const backend = Pods.select(Chart.of(seeder), 'Backend', { labels: { app: 'garage' } });
+        const policy = seeder.allowTo(backend, { ports: [NetworkPolicyPort.tcp(9000)] });
+        expect(seeder.allowTo(backend, { ports: [NetworkPolicyPort.tcp(9000)] })).toBe(policy);
+      },
+    });
+    const policies = result.objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('seed-to-'));
+    expect(policies.map((p) => [p.spec.podSelector.matchLabels, p.spec.policyTypes])).toEqual([[SEEDER_LABELS, ['Egress']], [{ app: 'garage' }, ['Ingress']]]);
+  });
+});
+
+describe('synth-time checks', () => {
+  test('a backend endpoint nothing lets the pods reach fails', () => {
+    expect(() => seeded({}, { admitted: false })).toThrow(validationError('test/Seeder', "'backend.endpoint' (http://minio.storage.svc.cluster.local:9000) is out of reach: "
+      + "no NetworkPolicy lets the pods of seeder 'seed' out to port 9000; admit them on the backend (with @s3www-eks/minio: minio.allowFrom(...)) or call allowTo() with the backend's pods and port"));
   });
 });
 
 describe('validation', () => {
   test.each([
-    ['no sources', { sources: [] }, '\'seed.sources\' must hold at least one source, got []'],
-    ['non-http URL', { sources: [{ url: 'ftp://files.example.com/a.txt' }] }, '\'seed.sources[0].url\' must be an http:// or https:// URL, got \'ftp://files.example.com/a.txt\''],
-    ['not a URL', { sources: [{ url: 'index.html' }] }, '\'seed.sources[0].url\' must be an http:// or https:// URL, got \'index.html\''],
-    ['no file name', { sources: [{ url: 'https://example.com/' }] }, '\'seed.sources[0].key\' must be set: the URL has no file name to use, got undefined'],
-    ['key with leading slash', { sources: [{ url: 'https://example.com/a', key: '/a' }] }, '\'seed.sources[0].key\' must not start with \'/\', got \'/a\''],
+    ['no sources', { sources: [] }, '\'sources\' must hold at least one source, got []'],
+    ['non-http URL', { sources: [{ url: 'ftp://files.example.com/a.txt' }] }, '\'sources[0].url\' must be an http:// or https:// URL, got \'ftp://files.example.com/a.txt\''],
+    ['not a URL', { sources: [{ url: 'index.html' }] }, '\'sources[0].url\' must be an http:// or https:// URL, got \'index.html\''],
+    ['no file name', { sources: [{ url: 'https://example.com/' }] }, '\'sources[0].key\' must be set: the URL has no file name to use, got undefined'],
+    ['key with leading slash', { sources: [{ url: 'https://example.com/a', key: '/a' }] }, '\'sources[0].key\' must not start with \'/\', got \'/a\''],
     ['duplicate key', { sources: [{ url: 'https://a.example.com/x.txt' }, { url: 'https://b.example.com/x.txt' }] },
-      '\'seed.sources[1].key\' must be unique, but \'seed.sources[0]\' has the same key, got \'x.txt\''],
+      '\'sources[1].key\' must be unique, but \'sources[0]\' has the same key, got \'x.txt\''],
     ['upper-case sha256', { sources: [{ url: 'https://example.com/a', sha256: SHA.toUpperCase() }] },
-      `'seed.sources[0].sha256' must be 64 lower-case hexadecimal characters, got '${SHA.toUpperCase()}'`],
-    ['empty key', { sources: [{ url: 'https://example.com/a', key: '' }] }, '\'seed.sources[0].key\' must not be empty, got \'\''],
-    ['key too long', { sources: [{ url: 'https://example.com/a', key: 'k'.repeat(1025) }] }, `'seed.sources[0].key' must be at most 1024 bytes, got '${'k'.repeat(1025)}'`],
-    ['content type', { sources: [{ url: 'https://example.com/a', contentType: 'html' }] }, '\'seed.sources[0].contentType\' must be a media type such as text/html, got \'html\''],
-    ['image', { image: 'node' }, '\'seed.image\' must be pinned to a tag other than latest, or to a digest (e.g. repository:1.2.3), got \'node\''],
-    ['backoff limit', { backoffLimit: -1 }, '\'seed.backoffLimit\' must be a whole number between 0 and 100, got -1'],
-    ['deadline', { activeDeadline: Duration.millis(0) }, '\'seed.activeDeadline\' must be a whole number between 1 and 604800, got 0'],
-    ['memory', { resources: { memory: { request: Size.mebibytes(512) } } }, '\'seed.resources.memory.request\' must not exceed \'seed.resources.memory.limit\' (256Mi), got \'512Mi\''],
-  ])('%s', (_case, seed, message) => {
-    expect(() => synth({ seed: { sources: SOURCES, ...seed } as SeedOptions })).toThrow(new Error(message));
+      `'sources[0].sha256' must be 64 lower-case hexadecimal characters, got '${SHA.toUpperCase()}'`],
+    ['empty key', { sources: [{ url: 'https://example.com/a', key: '' }] }, '\'sources[0].key\' must not be empty, got \'\''],
+    ['key too long', { sources: [{ url: 'https://example.com/a', key: 'k'.repeat(1025) }] }, `'sources[0].key' must be at most 1024 bytes, got '${'k'.repeat(1025)}'`],
+    ['content type', { sources: [{ url: 'https://example.com/a', contentType: 'html' }] }, '\'sources[0].contentType\' must be a media type such as text/html, got \'html\''],
+    ['image', { image: { tag: 'latest' } }, '\'image.tag\' must be a fixed image tag (letters, digits, \'_\', \'.\', \'-\'; not latest), got \'latest\''],
+    ['backoff limit', { backoffLimit: -1 }, '\'backoffLimit\' must be a whole number between 0 and 100, got -1'],
+    ['deadline', { activeDeadline: Duration.millis(0) }, '\'activeDeadline\' must be a whole number between 1 and 604800, got 0'],
+    ['memory', { resources: { memory: { request: Size.mebibytes(512) } } }, '\'resources.memory.request\' must not exceed \'resources.memory.limit\' (256Mi), got \'512Mi\''],
+    ['name', { name: 'Seed' }, '\'name\' must be a DNS-1123 label (lowercase letters, digits and \'-\', starting and ending with a letter or digit) of at most 40 characters, got \'Seed\''],
+    ['namespace', { namespace: 'a_b' }, '\'namespace\' must be a DNS-1123 label (lowercase letters, digits and \'-\', starting and ending with a letter or digit) of at most 63 characters, got \'a_b\''],
+  ])('%s', (_case, props, message) => {
+    expect(() => seeded(props as Partial<SeederProps>)).toThrow(new Error(message));
   });
 
-  test('a backend given without credentials mode is still refused before the seeder', () => {
-    expect(() => synth({ backend: { ...MINIO_BACKEND, credentials: undefined }, seed: { sources: SOURCES } })).toThrow(/'backend' needs 'credentials'/);
+  test('a backend given without credentials mode is refused', () => {
+    expect(() => seeded({ backend: { ...MINIO_BACKEND, credentials: undefined } })).toThrow(/'backend' needs 'credentials'/);
   });
 });

@@ -7,7 +7,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { GetObjectTaggingCommand, HeadObjectCommand, HeadObjectCommandOutput, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand, GetObjectTaggingCommand, HeadObjectCommand, HeadObjectCommandOutput, ListMultipartUploadsCommand, S3Client,
+} from '@aws-sdk/client-s3';
 import { runSeeder, SeederRun } from './support/run-seeder';
 import { sha256, SourceServer } from './support/source-server';
 import { MinioServer, startMinio } from '../../../tools/testing/minio';
@@ -25,6 +27,8 @@ beforeAll(async () => {
   keyFiles = mkdtempSync(join(tmpdir(), 'seeder-minio-keys-'));
   writeFileSync(join(keyFiles, 'accessKey'), minio.accessKey);
   writeFileSync(join(keyFiles, 'secretKey'), minio.secretKey);
+  // The bucket's owner creates it (in a cluster, MinIO's bucket Job): the seeder only checks it.
+  await s3.send(new CreateBucketCommand({ Bucket: 'site' }));
 });
 
 afterAll(async () => {

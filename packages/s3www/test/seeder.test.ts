@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import {
-  GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client,
+  CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client,
 } from '@aws-sdk/client-s3';
 import { runSeeder, SeederRun, startSeeder } from './support/run-seeder';
 import { isPartUpload, startSlowBackend } from './support/slow-backend';
@@ -31,7 +31,18 @@ function client(endpoint: string, accessKeyId: string, secretAccessKey: string):
   return new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
 }
 
-function seed(bucket: string, sources: unknown, env: Record<string, string> = {}) {
+/** Creates the bucket unless it exists, as the component that owns buckets (MinIO's bucket Job) would. */
+async function createBucket(on: S3Client, bucket: string): Promise<void> {
+  try {
+    await on.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'BucketAlreadyOwnedByYou') throw err;
+  }
+}
+
+/** Seeds an existing bucket of moto (created first: the seeder never creates one). */
+async function seed(bucket: string, sources: unknown, env: Record<string, string> = {}) {
+  await createBucket(s3, bucket);
   return runSeeder({ S3_ENDPOINT: moto.endpoint, S3_BUCKET: bucket, SEED_SOURCES: JSON.stringify(sources), ...env });
 }
 
@@ -95,7 +106,7 @@ describe('happy path', () => {
 
   test('exits 0 with nothing on stderr and JSON lines on stdout', () => {
     expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(messages(first)).toEqual(expect.arrayContaining(['seeder starting', 'bucket created', 'uploaded', 'seeding complete']));
+    expect(messages(first)).toEqual(expect.arrayContaining(['seeder starting', 'bucket exists', 'uploaded', 'seeding complete']));
     expect(first.logs[0]).toMatchObject({ credentials: 'key files', bucket: 'happy', sources: 3 });
   });
 
@@ -155,18 +166,20 @@ describe('faults', () => {
     const url = source.file('/late.txt', 'late');
     const seeder = startSeeder({ S3_ENDPOINT: `http://localhost:${port}`, S3_BUCKET: 'late', SEED_SOURCES: JSON.stringify([{ url }]) });
     await new Promise((r) => setTimeout(r, 1500));
-    // WHEN
+    // WHEN the backend starts, and its bucket is created a moment later (MinIO's bucket Job runs beside the seeder)
     const late = await startMoto({ port });
+    const lateClient = client(late.endpoint, 'x', 'y');
     try {
+      await new Promise((r) => setTimeout(r, 1500));
+      await createBucket(lateClient, 'late');
       const run = await seeder.done;
-      // THEN
+      // THEN it waited for both, and created nothing itself
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(messages(run)).toContain('backend not ready, waiting');
-      const lateClient = client(late.endpoint, 'x', 'y');
+      expect(messages(run)).toEqual(expect.arrayContaining(['backend not ready, waiting', 'bucket missing, waiting', 'bucket exists', 'uploaded']));
       const got = await lateClient.send(new GetObjectCommand({ Bucket: 'late', Key: 'late.txt' }));
       expect(await got.Body!.transformToString()).toBe('late');
-      lateClient.destroy();
     } finally {
+      lateClient.destroy();
       await late.stop();
     }
   });
@@ -185,6 +198,9 @@ describe('faults', () => {
   test('fails with one line when the backend stops in the middle of a multipart upload', async () => {
     // GIVEN a backend of its own, killed once 30 MiB of a 96 MiB source went out
     const doomed = await startMoto();
+    const doomedClient = client(doomed.endpoint, 'x', 'y');
+    await createBucket(doomedClient, 'doomed');
+    doomedClient.destroy();
     let killed = false;
     const url = source.route('/huge.bin', (_req, res) => streamBytes(res, 96 * 1024 * 1024, (sent) => {
       if (!killed && sent >= 30 * 1024 * 1024) {
@@ -212,6 +228,7 @@ describe('faults', () => {
   test('a slow backend is not mistaken for a stalled source', async () => {
     // GIVEN a proxy to moto that holds every part upload for 1.5 s, longer than the 1 s idle timeout
     const backend = await startSlowBackend(moto.endpoint, 1500);
+    await createBucket(s3, 'slow-backend');
     const bytes = Buffer.alloc(12 * 1024 * 1024, 'b');
     const url = source.file('/slow-backend.bin', bytes);
     try {
@@ -330,12 +347,13 @@ describe('faults', () => {
     expect(await keys('notfound')).toEqual([]);
   });
 
-  test('a bucket that cannot be created fails with the server\'s reason', async () => {
-    // WHEN: moto, like S3, rejects bucket names shorter than 3 characters
-    const run = await seed('ab', []);
+  test('a bucket that never appears is waited for, then fails; the seeder never creates one', async () => {
+    // WHEN
+    const run = await runSeeder({ S3_ENDPOINT: moto.endpoint, S3_BUCKET: 'never-there', SEED_SOURCES: '[]', SEED_BACKEND_TIMEOUT_SECONDS: '2' });
     // THEN
-    expectFailure(run, 3, 'creating bucket ab failed (HTTP 400 InvalidBucketName');
-    expect(await bucketNames()).not.toContain('ab');
+    expectFailure(run, 3, `bucket never-there does not exist on ${moto.endpoint} after 2s; the seeder never creates buckets: create it first (with @s3www-eks/minio, its 'buckets')`);
+    expect(messages(run)).toContain('bucket missing, waiting');
+    expect(await bucketNames()).not.toContain('never-there');
   });
 });
 
@@ -433,6 +451,10 @@ describe('credentials', () => {
   });
 
   test('the right credentials seed the bucket on the same server', async () => {
+    // GIVEN the bucket, created by its owner
+    const admin = client(secured.endpoint, key.id, key.secret);
+    await createBucket(admin, 'secured');
+    admin.destroy();
     // WHEN
     const run = await seedSecured(key.secret);
     // THEN
