@@ -151,8 +151,6 @@ export interface S3wwwProps {
  * fails synthesis.
  *
  * @example
- * import { S3www } from '@s3www-eks/s3www';
- *
  * const site = new S3www(chart, 'Site', {
  *   backend: { bucket: 'my-site', region: 'eu-west-1', workloadIdentity: {} },
  *   ingress: { host: 'www.example.com' },

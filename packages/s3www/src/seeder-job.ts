@@ -128,8 +128,6 @@ export function seedJobPattern(name: string): string {
  * `minio.allowFrom(seeder)`, and it reaches anything else with `allowTo()`.
  *
  * @example
- * import { Seeder } from '@s3www-eks/s3www';
- *
  * const seeder = new Seeder(chart, 'Seeder', {
  *   backend: {
  *     bucket: 'site',
