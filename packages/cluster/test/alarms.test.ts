@@ -194,7 +194,7 @@ describe('validation', () => {
   });
 
   test('the construct on its own needs its topic', () => {
-    const { stack } = clusterStack();
+    const { stack } = vpcStack();
     expect(() => new LoadBalancerAlarms(stack, 'Site', { loadBalancerName: 'site', namePrefix: 'web', runbookBaseUrl: RUNBOOK }))
       .toThrow("'topic' of LoadBalancerAlarms is required: the alarms must notify someone");
   });

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Capacity } from '../src';
-import { clusterStack, manifests, providerFootprint } from './fixtures';
+import { clusterStack, manifests, providerFootprint, vpcStack } from './fixtures';
 
 describe('backup', () => {
   let template: Template;
@@ -113,7 +113,7 @@ describe('backup', () => {
 
   test('copies are kept for a retention of their own', () => {
     // GIVEN
-    const { stack } = clusterStack();
+    const { stack } = vpcStack();
     const copyTo = backup.BackupVault.fromBackupVaultArn(stack, 'Dr', 'arn:aws:backup:us-west-2:123456789012:backup-vault:dr');
 
     // WHEN
@@ -134,7 +134,7 @@ describe('backup', () => {
   });
 
   test('a copy in the stack\'s own region is a warning: it does not survive the loss of the region', () => {
-    const { stack } = clusterStack();
+    const { stack } = vpcStack();
     const copyTo = backup.BackupVault.fromBackupVaultArn(stack, 'Near', 'arn:aws:backup:us-east-1:123456789012:backup-vault:near');
     const { stack: withCopy } = clusterStack({ backup: { copyTo } }, stack.node.root as any, 'SameRegion');
     Annotations.fromStack(withCopy).hasWarning('*', Match.stringLikeRegexp("'backup.copyTo' is a vault in us-east-1, the stack's own region: the copies do not survive the loss of the region"));
@@ -173,7 +173,7 @@ describe('validation', () => {
   });
 
   test('rejects a copy retention that is not whole days', () => {
-    const { stack } = clusterStack();
+    const { stack } = vpcStack();
     const copyTo = backup.BackupVault.fromBackupVaultArn(stack, 'Dr', 'arn:aws:backup:us-west-2:123456789012:backup-vault:dr');
     expect(() => clusterStack({ backup: { copyTo, copyRetention: Duration.hours(12) } }, stack.node.root as any, 'Half'))
       .toThrow("'backup.copyRetention' must be a whole number of days between 1 and 36500, got 12 hours");
