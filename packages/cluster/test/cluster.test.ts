@@ -128,7 +128,7 @@ describe('with content', () => {
     });
   });
 
-  test('installs the load balancer controller, the autoscaler and the gp3 StorageClass with the first content', () => {
+  test('keeps one load balancer controller, autoscaler and gp3 StorageClass, and adds External Secrets Operator with the first syncSecret', () => {
     expect(Object.keys(helmReleases(template)).sort()).toEqual(['aws-load-balancer-controller', 'cluster-autoscaler', 'external-secrets']);
     expect(manifests(template).map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(expect.arrayContaining(['StorageClass/gp3', 'Namespace/web', 'ConfigMap/web']));
   });
