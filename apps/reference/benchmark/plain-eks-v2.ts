@@ -55,7 +55,7 @@ export class PlainEksV2Stack extends Stack {
       restrictDefaultSecurityGroup: true,
     });
     vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: config.network.flowLogRetention })),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: config.network.flowLogs.retention })),
     });
 
     const cluster = new eks.Cluster(this, 'Cluster', {
@@ -74,11 +74,11 @@ export class PlainEksV2Stack extends Stack {
       albController: { version: eks.AlbControllerVersion.V3_2_2 },
     });
     cluster.addNodegroupCapacity('General', {
-      instanceTypes: config.nodes.instanceTypes.map((t) => new ec2.InstanceType(t)),
-      minSize: config.nodes.minSize,
-      desiredSize: config.nodes.desiredSize,
-      maxSize: config.nodes.maxSize,
-      diskSize: config.nodes.diskSizeGiB,
+      instanceTypes: config.cluster.nodes.instanceTypes,
+      minSize: config.cluster.nodes.minSize,
+      desiredSize: config.cluster.nodes.desiredSize,
+      maxSize: config.cluster.nodes.maxSize,
+      diskSize: config.cluster.nodes.diskSize,
     });
 
     for (const [name, version] of Object.entries(ADDONS)) {

@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   const config = ENVIRONMENTS[ENV];
   // In dev the MinIO Service has one pod: its name resolves straight to it, as through kube-proxy,
   // so that the harness's forwarder (a Node.js process) is not what is measured.
-  const env = await localEnvironment(ENV, ENVIRONMENTS[ENV].minio.replicas === 1 ? { directServices: ['minio'] } : {});
+  const env = await localEnvironment(ENV, ENVIRONMENTS[ENV].minio.topology.replicas === 1 ? { directServices: ['minio'] } : {});
   const { stack } = env;
   try {
     stack.startMinio();
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
     const probeGet = await get(presigned);
     check('GET of the presigned MinIO URL', probeGet.status === 200 && probeGet.body.equals(GIF), `${probeGet.status} ${probeGet.type} ${probeGet.status === 200 ? '' : probeGet.body.toString().slice(0, 600).replace(/\s+/g, ' ')}`);
     const direct = await measured(stack, [presigned]);
-    const limit = config.s3www.resources.memory?.limit?.toMebibytes();
+    const limit = config.s3www.resources?.memory?.limit?.toMebibytes();
     const result = {
       date: new Date().toISOString(),
       environment: ENV,

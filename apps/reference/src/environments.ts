@@ -1,8 +1,10 @@
+import { MinioTopology, PlacementPolicy } from '@s3www-eks/minio';
 import { Duration } from 'aws-cdk-lib';
+import { InstanceType } from 'aws-cdk-lib/aws-ec2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-33';
-import { EnvironmentConfig, EnvironmentName, MinioMode, validateEnvironmentConfig } from './environment-config';
+import { EnvironmentConfig, EnvironmentName, validateEnvironmentConfig } from './environment-config';
 
 /** The file the original system served, seeded into the bucket of every environment. */
 export const DEFAULT_SEED_URL = 'https://media.giphy.com/media/VdiQKDAguhDSi37gn1/giphy.gif';
@@ -16,32 +18,46 @@ function resources(cpuRequest: number, cpuLimit: number, memoryRequest: number, 
 }
 
 const common = {
-  namespace: 's3www',
   costCenter: 'web-platform',
+  namespace: 's3www',
   bucket: 'site',
-  seed: [{ url: DEFAULT_SEED_URL }],
+  seeder: { sources: [{ url: DEFAULT_SEED_URL }] },
 };
+
+/**
+ * Distributed MinIO with the pods spread over every zone of the environment and over nodes, both
+ * required: a zone outage leaves the erasure sets readable.
+ */
+function distributedMinio(replicas: number, drivesPerReplica: number): MinioTopology {
+  return MinioTopology.distributed({
+    replicas,
+    drivesPerReplica,
+    zoneSpread: PlacementPolicy.REQUIRED,
+    nodeSpread: PlacementPolicy.REQUIRED,
+    maxUnavailable: 1,
+  });
+}
 
 /** Cost-optimised: two zones, one NAT gateway, two small nodes, one MinIO pod, one web pod. */
 const dev: EnvironmentConfig = {
   ...common,
   name: EnvironmentName.DEV,
-  // Control plane, 2 x t3.medium, 1 NAT gateway, ALB, volumes, KMS keys: about $200 a month at list price.
-  monthlyBudgetUsd: 250,
   clusterName: 's3www-dev',
-  controlPlaneLogRetention: RetentionDays.ONE_WEEK,
-  network: { cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 1, flowLogRetention: RetentionDays.ONE_WEEK },
-  nodes: { instanceTypes: ['t3.medium'], minSize: 2, desiredSize: 2, maxSize: 3, diskSizeGiB: 20 },
+  network: { cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 1, flowLogs: { retention: RetentionDays.ONE_WEEK } },
+  cluster: {
+    logRetention: RetentionDays.ONE_WEEK,
+    nodes: { name: 'general', instanceTypes: [new InstanceType('t3.medium')], minSize: 2, desiredSize: 2, maxSize: 3, diskSize: 20 },
+    // Control plane, 2 x t3.medium, 1 NAT gateway, ALB, volumes, KMS keys: about $200 a month at list price.
+    budget: { monthlyLimitUsd: 250 },
+  },
   minio: {
-    mode: MinioMode.STANDALONE,
-    replicas: 1,
-    drivesPerReplica: 1,
-    driveSize: Size.gibibytes(10),
+    topology: MinioTopology.standalone(),
+    storage: { size: Size.gibibytes(10) },
     resources: resources(100, 500, 256, 512),
   },
+  // One pod: no disruption budget (it could only be all or nothing); dev trades availability for cost.
   s3www: {
     replicas: 1,
-    maxUnavailable: 1,
     resources: resources(50, 250, 64, 128),
   },
 };
@@ -50,27 +66,33 @@ const dev: EnvironmentConfig = {
 const staging: EnvironmentConfig = {
   ...common,
   name: EnvironmentName.STAGING,
-  // 4-6 x m6i.large, 3 NAT gateways, control plane, ALB, volumes, logs, backups: about $550-700 a month.
-  monthlyBudgetUsd: 800,
   operations: {
     prometheusRetention: Duration.days(7),
     containerLogRetention: RetentionDays.ONE_MONTH,
     backupRetention: Duration.days(7),
   },
   clusterName: 's3www-staging',
-  controlPlaneLogRetention: RetentionDays.ONE_MONTH,
-  network: { cidr: '10.20.0.0/16', maxAzs: 3, natGateways: 3, flowLogRetention: RetentionDays.ONE_MONTH },
-  nodes: { instanceTypes: ['m6i.large', 'm5.large'], minSize: 4, desiredSize: 4, maxSize: 6, diskSizeGiB: 50 },
+  network: { cidr: '10.20.0.0/16', maxAzs: 3, natGateways: 3, flowLogs: { retention: RetentionDays.ONE_MONTH } },
+  cluster: {
+    logRetention: RetentionDays.ONE_MONTH,
+    nodes: {
+      name: 'general',
+      instanceTypes: [new InstanceType('m6i.large'), new InstanceType('m5.large')],
+      minSize: 4,
+      desiredSize: 4,
+      maxSize: 6,
+      diskSize: 50,
+    },
+    // 4-6 x m6i.large, 3 NAT gateways, control plane, ALB, volumes, logs, backups: about $550-700 a month.
+    budget: { monthlyLimitUsd: 800 },
+  },
   minio: {
-    mode: MinioMode.DISTRIBUTED,
-    replicas: 4,
-    drivesPerReplica: 1,
-    driveSize: Size.gibibytes(20),
+    topology: distributedMinio(4, 1),
+    storage: { size: Size.gibibytes(20) },
     resources: resources(250, 1000, 512, 1024),
   },
   s3www: {
-    replicas: 2,
-    autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuPercent: 70 },
+    autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 },
     maxUnavailable: 1,
     resources: resources(100, 500, 64, 128),
   },
@@ -80,8 +102,6 @@ const staging: EnvironmentConfig = {
 const prod: EnvironmentConfig = {
   ...common,
   name: EnvironmentName.PROD,
-  // 4-9 x m6i.xlarge, 3 NAT gateways, control plane, ALB, 1.25 TB of volumes, logs, backups and their copy: about $1,000-1,700.
-  monthlyBudgetUsd: 2000,
   operations: {
     // 30 days: the availability objective's error budget is measured over 30 days.
     prometheusRetention: Duration.days(30),
@@ -91,19 +111,27 @@ const prod: EnvironmentConfig = {
     backupCopyRetention: Duration.days(14),
   },
   clusterName: 's3www-prod',
-  controlPlaneLogRetention: RetentionDays.ONE_YEAR,
-  network: { cidr: '10.30.0.0/16', maxAzs: 3, natGateways: 3, flowLogRetention: RetentionDays.ONE_YEAR },
-  nodes: { instanceTypes: ['m6i.xlarge', 'm5.xlarge'], minSize: 4, desiredSize: 4, maxSize: 9, diskSizeGiB: 100 },
+  network: { cidr: '10.30.0.0/16', maxAzs: 3, natGateways: 3, flowLogs: { retention: RetentionDays.ONE_YEAR } },
+  cluster: {
+    logRetention: RetentionDays.ONE_YEAR,
+    nodes: {
+      name: 'general',
+      instanceTypes: [new InstanceType('m6i.xlarge'), new InstanceType('m5.xlarge')],
+      minSize: 4,
+      desiredSize: 4,
+      maxSize: 9,
+      diskSize: 100,
+    },
+    // 4-9 x m6i.xlarge, 3 NAT gateways, control plane, ALB, 1.25 TB of volumes, logs, backups and their copy: about $1,000-1,700.
+    budget: { monthlyLimitUsd: 2000 },
+  },
   minio: {
-    mode: MinioMode.DISTRIBUTED,
-    replicas: 4,
-    drivesPerReplica: 2,
-    driveSize: Size.gibibytes(100),
+    topology: distributedMinio(4, 2),
+    storage: { size: Size.gibibytes(100) },
     resources: resources(500, 2000, 1024, 2048),
   },
   s3www: {
-    replicas: 3,
-    autoscaling: { minReplicas: 3, maxReplicas: 10, targetCpuPercent: 70 },
+    autoscaling: { minReplicas: 3, maxReplicas: 10, cpuUtilization: 70 },
     maxUnavailable: 1,
     resources: resources(200, 1000, 128, 256),
   },

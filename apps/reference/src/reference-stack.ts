@@ -3,7 +3,6 @@ import { Network } from '@s3www-eks/network';
 import { ArnFormat, CfnOutput, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -94,19 +93,13 @@ export class ReferenceStack extends Stack {
       }));
     }
 
-    this.network = new Network(this, 'Network', {
-      cidr: config.network.cidr,
-      maxAzs: config.network.maxAzs,
-      natGateways: config.network.natGateways,
-      clusterName: config.clusterName,
-      flowLogs: { retention: config.network.flowLogRetention },
-    });
+    this.network = new Network(this, 'Network', { ...config.network, clusterName: config.clusterName });
     this.cluster = new Cluster(this, 'Cluster', {
       vpc: this.network.vpc,
       vpcSubnets: this.network.privateSubnets,
       clusterName: config.clusterName,
       version: eks.KubernetesVersion.V1_36,
-      logRetention: config.controlPlaneLogRetention,
+      logRetention: config.cluster.logRetention,
       endpointAccess: props.apiAllowedCidrs?.length
         ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...props.apiAllowedCidrs)
         : eks.EndpointAccess.PUBLIC_AND_PRIVATE,
@@ -119,15 +112,8 @@ export class ReferenceStack extends Stack {
         emails,
         chatWebhook: webhookArn ? ChatWebhook.slack(secretsmanager.Secret.fromSecretCompleteArn(this, 'ChatWebhook', webhookArn)) : undefined,
       },
-      budget: { monthlyLimitUsd: config.monthlyBudgetUsd, budgetName: `${config.clusterName}-monthly` },
-      capacity: Capacity.nodeGroups({
-        name: 'general',
-        instanceTypes: config.nodes.instanceTypes.map((t) => new ec2.InstanceType(t)),
-        minSize: config.nodes.minSize,
-        desiredSize: config.nodes.desiredSize,
-        maxSize: config.nodes.maxSize,
-        diskSize: config.nodes.diskSizeGiB,
-      }),
+      budget: { ...config.cluster.budget, budgetName: `${config.clusterName}-monthly` },
+      capacity: Capacity.nodeGroups(config.cluster.nodes),
     });
 
     this.credentials = this.createCredentials(config);

@@ -1,9 +1,9 @@
-import { MetricsAuth, Minio, MinioTopology, PlacementPolicy } from '@s3www-eks/minio';
-import { NetworkPeer, S3www } from '@s3www-eks/s3www';
+import { MetricsAuth, Minio } from '@s3www-eks/minio';
+import { S3Backend, S3www, Seeder } from '@s3www-eks/s3www';
 import { Chart, JsonPatch } from 'cdk8s';
-import { k8s, Namespaces, Pods } from 'cdk8s-plus-33';
+import { k8s, NetworkPolicyIpBlock } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { EnvironmentConfig, MinioMode, MinioSettings } from './environment-config';
+import { EnvironmentConfig } from './environment-config';
 
 /** Properties of a {@link WorkloadChart}. */
 export interface WorkloadChartProps {
@@ -24,7 +24,7 @@ export function siteLoadBalancerName(config: EnvironmentConfig): string {
 
 /** URL path of the first seeded file, which the blackbox probe fetches (the gif of the original system). */
 export function probedPath(config: EnvironmentConfig): string {
-  const [first] = config.seed;
+  const [first] = config.seeder.sources;
   return `/${first.key ?? new URL(first.url).pathname.split('/').pop()}`;
 }
 
@@ -34,16 +34,19 @@ export const CREDENTIALS_USER_KEY = 'username';
 export const CREDENTIALS_PASSWORD_KEY = 'password';
 
 /**
- * The Kubernetes side of the reference system: its namespace (Pod Security "restricted"
- * enforced), a default-deny NetworkPolicy, MinIO, s3www and the seed job. It carries no AWS
- * dependency, so the same chart is added to the EKS cluster and written as plain manifests.
+ * The Kubernetes side of the reference system, top to bottom like the architecture: its namespace
+ * (Pod Security "restricted" enforced) and a default-deny NetworkPolicy, MinIO, the seeder, the web
+ * tier, and the edge (the ALB's Ingress and the VPC it sends from). It carries no AWS dependency,
+ * so the same chart is added to the EKS cluster and written as plain manifests.
  */
 export class WorkloadChart extends Chart {
   /** The namespace every object of the workload lives in. */
   public readonly namespaceName: string;
-  /** MinIO, holding the bucket. */
+  /** MinIO, holding the bucket; its bucket Job creates it. */
   public readonly minio: Minio;
-  /** The web tier and the seeder Job. */
+  /** The seeder, filling the bucket. */
+  public readonly seeder: Seeder;
+  /** The web tier. */
   public readonly s3www: S3www;
 
   constructor(scope: Construct, id: string, props: WorkloadChartProps) {
@@ -71,75 +74,39 @@ export class WorkloadChart extends Chart {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
 
+    const credentials = { secretName: props.credentialsSecretName, accessKeyKey: CREDENTIALS_USER_KEY, secretKeyKey: CREDENTIALS_PASSWORD_KEY };
+
+    // Storage: MinIO, and the Job that creates the bucket (the only component that creates one).
     this.minio = new Minio(this, 'Minio', {
+      ...config.minio,
       name: 'minio',
       namespace: config.namespace,
-      credentials: {
-        secretName: props.credentialsSecretName,
-        userKey: CREDENTIALS_USER_KEY,
-        passwordKey: CREDENTIALS_PASSWORD_KEY,
-      },
-      topology: minioTopology(config.minio),
-      storage: { size: config.minio.driveSize },
-      resources: config.minio.resources,
+      credentials,
       buckets: [{ name: config.bucket }],
       // A JWT for Prometheus would be one more credential to generate with mc and sync; the metrics carry no
-      // object data, and the NetworkPolicy admits only s3www, the seeder and Prometheus to the port.
+      // object data, and MinIO admits only s3www, the seeder and kube-prometheus-stack's Prometheus to the port.
       metrics: monitored ? { auth: MetricsAuth.PUBLIC, serviceMonitor: {}, alerts: {}, dashboard: {} } : undefined,
     });
-    const web = config.s3www;
+    const backend: S3Backend = { bucket: config.bucket, endpoint: this.minio.endpoint, credentials };
+
+    // Content: the seeder fills the bucket once MinIO's Job has created it.
+    this.seeder = new Seeder(this, 'Seeder', { ...config.seeder, name: 's3www-seeder', namespace: config.namespace, backend });
+    this.minio.allowFrom(this.seeder);
+
+    // Web tier: s3www serves the bucket.
     this.s3www = new S3www(this, 'S3www', {
+      ...config.s3www,
       name: 's3www',
       namespace: config.namespace,
-      backend: {
-        bucket: config.bucket,
-        endpoint: this.minio.endpoint,
-        credentials: {
-          secretName: props.credentialsSecretName,
-          accessKeyKey: CREDENTIALS_USER_KEY,
-          secretKeyKey: CREDENTIALS_PASSWORD_KEY,
-        },
-        peers: [NetworkPeer.pods(this.minio.selectorLabels, config.namespace)],
-      },
-      replicas: web.autoscaling ? undefined : web.replicas,
-      autoscaling: web.autoscaling && {
-        minReplicas: web.autoscaling.minReplicas,
-        maxReplicas: web.autoscaling.maxReplicas,
-        cpuUtilization: web.autoscaling.targetCpuPercent,
-      },
-      maxUnavailable: web.maxUnavailable,
-      resources: web.resources,
-      // The ALB sends to pod IPs (IP targets) from its nodes in the VPC's public subnets.
-      ingress: { healthCheckPath: '/', annotations: { 'alb.ingress.kubernetes.io/load-balancer-name': siteLoadBalancerName(config) } },
-      allowFrom: [NetworkPeer.ipBlock(config.network.cidr)],
-      seed: { sources: config.seed },
+      backend,
       // The blackbox exporter probes the Service for the seeded object: its success and latency are the
-      // site's availability and latency indicators. The library opens s3www's policy to it.
-      monitoring: monitored ? { path: probedPath(config) } : undefined,
+      // site's availability and latency indicators. The library admits it to s3www.
+      monitoring: monitored ? { path: probedPath(config), seeder: this.seeder } : undefined,
+      // Edge: an internet-facing ALB with IP targets, named so that its CloudWatch alarms find it.
+      ingress: { healthCheckPath: '/', annotations: { 'alb.ingress.kubernetes.io/load-balancer-name': siteLoadBalancerName(config) } },
     });
-    // MinIO admits the pods of this s3www instance (the web tier and the seeder), nothing else.
-    // The library exposes the web pods' labels only: the seeder shares their name and instance.
-    const instance = Object.fromEntries(Object.entries(this.s3www.selectorLabels).filter(([k]) => k !== 'app.kubernetes.io/component'));
-    this.minio.allowFrom(Pods.select(this, 'S3wwwPods', { labels: instance }));
-    if (monitored) {
-      // Prometheus (kube-prometheus-stack, namespace monitoring) scrapes MinIO's metrics on the API port.
-      this.minio.allowFrom(Pods.select(this, 'Prometheus', {
-        labels: { 'app.kubernetes.io/name': 'prometheus' },
-        namespaces: Namespaces.select(this, 'MonitoringNamespace', { names: ['monitoring'] }),
-      }));
-    }
+    this.minio.allowFrom(this.s3www);
+    // The ALB sends to pod IPs (IP targets) from its nodes in the VPC's subnets.
+    this.s3www.allowFrom(NetworkPolicyIpBlock.ipv4(this, 'Vpc', config.network.cidr));
   }
-}
-
-/** The library's topology for the environment's MinIO settings. */
-function minioTopology(settings: MinioSettings): MinioTopology {
-  if (settings.mode === MinioMode.STANDALONE) return MinioTopology.standalone();
-  return MinioTopology.distributed({
-    replicas: settings.replicas,
-    drivesPerReplica: settings.drivesPerReplica,
-    // The nodes span every zone of the environment: a zone outage leaves the erasure sets readable.
-    zoneSpread: PlacementPolicy.REQUIRED,
-    nodeSpread: PlacementPolicy.REQUIRED,
-    maxUnavailable: 1,
-  });
 }

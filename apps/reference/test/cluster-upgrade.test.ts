@@ -50,7 +50,7 @@ function changed(config: EnvironmentConfig): EnvironmentConfig {
     ...config,
     s3www: {
       ...config.s3www,
-      replicas: config.s3www.replicas + 1,
+      replicas: config.s3www.replicas && config.s3www.replicas + 1,
       autoscaling: config.s3www.autoscaling && {
         ...config.s3www.autoscaling,
         minReplicas: config.s3www.autoscaling.minReplicas + 1,
@@ -61,7 +61,7 @@ function changed(config: EnvironmentConfig): EnvironmentConfig {
         memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
       },
     },
-    seed: [...config.seed, { url: 'https://www.example.com/index.html', key: 'index.html' }],
+    seeder: { sources: [...config.seeder.sources, { url: 'https://www.example.com/index.html', key: 'index.html' }] },
   };
 }
 
@@ -125,7 +125,7 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
     const image = (out: SynthesizedEnvironment) => out.objects.find((o) => o.kind === 'StatefulSet')!.spec.template.spec.containers[0].image;
     expect(image(before)).toContain(MINIO_IMAGE.tag);
     expect(image(after)).toBe(`quay.io/minio/minio:${NEXT_MINIO.tag}@${NEXT_MINIO.digest}`);
-    const seedJobs = (out: SynthesizedEnvironment) => out.objects.filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('s3www-seed-')).map((o) => o.metadata.name);
+    const seedJobs = (out: SynthesizedEnvironment) => out.objects.filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('s3www-seeder-')).map((o) => o.metadata.name);
     expect(seedJobs(after)).toHaveLength(1);
     expect(seedJobs(after)).not.toEqual(seedJobs(before));
     const program = (out: SynthesizedEnvironment) => out.objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('s3www-seeder-'));
@@ -151,7 +151,7 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
       }
     }
     claims = (get(['persistentvolumeclaims', '-n', ns]).items as Json[]).map((c) => c.metadata.name);
-    expect(claims.length).toBe(ENVIRONMENTS[name].minio.replicas * ENVIRONMENTS[name].minio.drivesPerReplica);
+    expect(claims.length).toBe(ENVIRONMENTS[name].minio.topology.totalDrives);
     identities = Object.fromEntries((get([KEPT_KINDS, '-n', ns]).items as Json[])
       .map((o) => [`${o.kind} ${o.metadata.name}`, o.metadata.uid]));
     identities[`Namespace ${ns}`] = get(['namespace', ns]).metadata.uid;
@@ -196,11 +196,11 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
     if (scaling) {
       expect(get(['hpa', 's3www', '-n', ns]).spec).toMatchObject({ minReplicas: scaling.minReplicas + 1, maxReplicas: scaling.maxReplicas + 2 });
     } else {
-      expect(web.spec.replicas).toBe(ENVIRONMENTS[name].s3www.replicas + 1);
+      expect(web.spec.replicas).toBe(ENVIRONMENTS[name].s3www.replicas! + 1);
     }
     const jobs = (get(['jobs', '-n', ns]).items as Json[]).map((j) => j.metadata.name).sort();
     expect(jobs).toEqual(after.objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name).sort());
-    const seed = after.objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('s3www-seed-'));
+    const seed = after.objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('s3www-seeder-'));
     expect(JSON.parse(seed!.spec.template.spec.containers[0].env.find((e: Json) => e.name === 'SEED_SOURCES').value)).toHaveLength(2);
     // pruned: the previous seeder Job and nothing else the previous release had
     const now = Object.fromEntries((get([KEPT_KINDS, '-n', ns]).items as Json[]).map((o) => [`${o.kind} ${o.metadata.name}`, o.metadata.uid]));

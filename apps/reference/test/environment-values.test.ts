@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
-import { EnvironmentName, MinioMode } from '../src/environment-config';
+import { EnvironmentName } from '../src/environment-config';
 import { ENVIRONMENTS } from '../src/environments';
 import { environmentApp, readOutput, SynthesizedEnvironment } from '../src/synthesis';
 
@@ -59,16 +59,17 @@ describe.each(Object.values(EnvironmentName))('environment %s: every configured 
     const flowLog = oneResource(out, 'AWS::EC2::FlowLog');
     const template = out.templates[`${out.stackName}.template.json`];
     const group = template.Resources[flowLog.Properties.LogGroupName.Ref];
-    expect(group.Properties.RetentionInDays).toBe(config.network.flowLogRetention);
+    expect(group.Properties.RetentionInDays).toBe(config.network.flowLogs.retention);
   });
 
   test('cluster: name, control-plane log retention, nodes', () => {
     expect(oneResource(out, 'AWS::EKS::Cluster').Properties.Name).toBe(config.clusterName);
-    expect(logGroupNamed(out, `/aws/eks/${config.clusterName}/cluster`).Properties.RetentionInDays).toBe(config.controlPlaneLogRetention);
+    expect(logGroupNamed(out, `/aws/eks/${config.clusterName}/cluster`).Properties.RetentionInDays).toBe(config.cluster.logRetention);
     const nodegroup = oneResource(out, 'AWS::EKS::Nodegroup').Properties;
-    expect(nodegroup.InstanceTypes).toEqual(config.nodes.instanceTypes);
-    expect(nodegroup.ScalingConfig).toEqual({ MinSize: config.nodes.minSize, DesiredSize: config.nodes.desiredSize, MaxSize: config.nodes.maxSize });
-    expect(nodegroup.DiskSize).toBe(config.nodes.diskSizeGiB);
+    const { nodes } = config.cluster;
+    expect(nodegroup.InstanceTypes).toEqual(nodes.instanceTypes!.map(String));
+    expect(nodegroup.ScalingConfig).toEqual({ MinSize: nodes.minSize, DesiredSize: nodes.desiredSize, MaxSize: nodes.maxSize });
+    expect(nodegroup.DiskSize).toBe(nodes.diskSize);
   });
 
   test('cost tags on what the cluster library creates', () => {
@@ -106,25 +107,28 @@ describe.each(Object.values(EnvironmentName))('environment %s: every configured 
   });
 
   test('budget: the monthly amount', () => {
-    expect(oneResource(out, 'AWS::Budgets::Budget').Properties.Budget.BudgetLimit).toEqual({ Amount: config.monthlyBudgetUsd, Unit: 'USD' });
+    expect(oneResource(out, 'AWS::Budgets::Budget').Properties.Budget.BudgetLimit).toEqual({ Amount: config.cluster.budget.monthlyLimitUsd, Unit: 'USD' });
   });
 
   test('workload: namespace and bucket', () => {
     expect(oneObject(out, 'Namespace').metadata.name).toBe(config.namespace);
     expect(out.objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === config.namespace)).toBe(true);
-    const seeder = mainContainer(oneObject(out, 'Job', (o) => o.metadata.name.startsWith('s3www-seed-')));
+    const seeder = mainContainer(oneObject(out, 'Job', (o) => o.metadata.labels['app.kubernetes.io/component'] === 'seeder'));
     expect(seeder.env.find((e: Json) => e.name === 'S3_BUCKET').value).toBe(config.bucket);
+    const buckets = mainContainer(oneObject(out, 'Job', (o) => o.metadata.labels['app.kubernetes.io/component'] === 'bucket-job'));
+    expect(buckets.command[2]).toContain(`mc mb --ignore-existing 'minio/${config.bucket}'`);
   });
 
-  test('MinIO: topology, drives, drive size, resources', () => {
+  test('MinIO: topology, drives, drive size, disruption budget, resources', () => {
     const statefulSet = oneObject(out, 'StatefulSet');
-    const pods = config.minio.mode === MinioMode.STANDALONE ? 1 : config.minio.replicas;
-    const drives = config.minio.mode === MinioMode.STANDALONE ? 1 : config.minio.drivesPerReplica;
-    expect(statefulSet.spec.replicas).toBe(pods);
-    expect(statefulSet.spec.volumeClaimTemplates).toHaveLength(drives);
+    const { topology } = config.minio;
+    expect(statefulSet.spec.replicas).toBe(topology.replicas);
+    expect(statefulSet.spec.volumeClaimTemplates).toHaveLength(topology.drivesPerReplica);
     for (const claim of statefulSet.spec.volumeClaimTemplates) {
-      expect(claim.spec.resources.requests.storage).toBe(`${config.minio.driveSize.toGibibytes()}Gi`);
+      expect(claim.spec.resources.requests.storage).toBe(`${config.minio.storage.size!.toGibibytes()}Gi`);
     }
+    const budgets = out.objects.filter((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'minio');
+    expect(budgets.map((b) => b.spec.maxUnavailable)).toEqual(topology.isDistributed ? [topology.maxUnavailable] : []);
     expect(mainContainer(statefulSet).resources).toEqual({
       requests: { cpu: `${config.minio.resources.cpu!.request!.amount}`, memory: `${config.minio.resources.memory!.request!.toMebibytes()}Mi` },
       limits: { cpu: `${config.minio.resources.cpu!.limit!.amount}`, memory: `${config.minio.resources.memory!.limit!.toMebibytes()}Mi` },
@@ -138,22 +142,25 @@ describe.each(Object.values(EnvironmentName))('environment %s: every configured 
     if (autoscaling) {
       expect(hpas).toHaveLength(1);
       expect(hpas[0].spec).toMatchObject({ minReplicas: autoscaling.minReplicas, maxReplicas: autoscaling.maxReplicas });
-      expect(hpas[0].spec.metrics[0].resource.target.averageUtilization).toBe(autoscaling.targetCpuPercent);
+      expect(hpas[0].spec.metrics[0].resource.target.averageUtilization).toBe(autoscaling.cpuUtilization);
+      expect(deployment.spec.replicas).toBeUndefined();
     } else {
       expect(hpas).toEqual([]);
       expect(deployment.spec.replicas).toBe(config.s3www.replicas);
     }
-    const budget = oneObject(out, 'PodDisruptionBudget', (o) => o.metadata.name === 's3www');
-    expect(budget.spec.maxUnavailable).toBe(config.s3www.maxUnavailable);
+    // a budget exactly where the environment sets maxUnavailable (the library refuses one for a single pod)
+    const budgets = out.objects.filter((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 's3www');
+    expect(budgets.map((b) => b.spec.maxUnavailable)).toEqual(config.s3www.maxUnavailable === undefined ? [] : [config.s3www.maxUnavailable]);
+    const web = config.s3www.resources!;
     expect(mainContainer(deployment).resources).toEqual({
-      requests: { cpu: `${config.s3www.resources.cpu!.request!.amount}`, memory: `${config.s3www.resources.memory!.request!.toMebibytes()}Mi` },
-      limits: { cpu: `${config.s3www.resources.cpu!.limit!.amount}`, memory: `${config.s3www.resources.memory!.limit!.toMebibytes()}Mi` },
+      requests: { cpu: `${web.cpu!.request!.amount}`, memory: `${web.memory!.request!.toMebibytes()}Mi` },
+      limits: { cpu: `${web.cpu!.limit!.amount}`, memory: `${web.memory!.limit!.toMebibytes()}Mi` },
     });
   });
 
   test('seed: every configured file, in order', () => {
-    const seeder = mainContainer(oneObject(out, 'Job', (o) => o.metadata.name.startsWith('s3www-seed-')));
+    const seeder = mainContainer(oneObject(out, 'Job', (o) => o.metadata.labels['app.kubernetes.io/component'] === 'seeder'));
     const sources = JSON.parse(seeder.env.find((e: Json) => e.name === 'SEED_SOURCES').value);
-    expect(sources.map((s: Json) => s.url)).toEqual(config.seed.map((s) => s.url));
+    expect(sources.map((s: Json) => s.url)).toEqual(config.seeder.sources.map((s) => s.url));
   });
 });

@@ -1,4 +1,4 @@
-import { EnvironmentName, MinioMode } from '../src/environment-config';
+import { EnvironmentName } from '../src/environment-config';
 import { DEFAULT_ENVIRONMENT, DEFAULT_SEED_URL, environmentNamed, ENVIRONMENTS } from '../src/environments';
 
 describe('environmentNamed', () => {
@@ -21,11 +21,11 @@ describe('the environments', () => {
   test('dev is cost-optimised', () => {
     const dev = ENVIRONMENTS.dev;
     expect(dev.network).toMatchObject({ maxAzs: 2, natGateways: 1 });
-    expect(dev.minio).toMatchObject({ mode: MinioMode.STANDALONE, replicas: 1 });
+    expect(dev.minio.topology).toMatchObject({ isDistributed: false, replicas: 1 });
     expect(dev.s3www.replicas).toBe(1);
     expect(dev.s3www.autoscaling).toBeUndefined();
-    // the budget lets a drain take the single pod: dev trades availability for cost
-    expect(dev.s3www.maxUnavailable).toBe(1);
+    // a single pod gets no disruption budget: dev trades availability for cost
+    expect(dev.s3www.maxUnavailable).toBeUndefined();
     expect(dev.operations).toBeUndefined();
   });
 
@@ -33,10 +33,11 @@ describe('the environments', () => {
     const config = ENVIRONMENTS[name];
     expect(config.network.maxAzs).toBe(3);
     expect(config.network.natGateways).toBe(config.network.maxAzs);
-    expect(config.nodes.minSize).toBeGreaterThanOrEqual(config.network.maxAzs);
-    expect(config.minio.mode).toBe(MinioMode.DISTRIBUTED);
-    expect(config.minio.replicas).toBeGreaterThanOrEqual(4);
+    expect(config.cluster.nodes.minSize).toBeGreaterThanOrEqual(config.network.maxAzs);
+    expect(config.minio.topology.isDistributed).toBe(true);
+    expect(config.minio.topology.replicas).toBeGreaterThanOrEqual(4);
     expect(config.s3www.autoscaling).toBeDefined();
+    expect(config.s3www.replicas).toBeUndefined();
     expect(config.s3www.maxUnavailable).toBeLessThan(config.s3www.autoscaling!.minReplicas);
     expect(Object.keys(config.operations ?? {})).toEqual(expect.arrayContaining(['backupRetention', 'containerLogRetention', 'prometheusRetention']));
   });
@@ -49,19 +50,19 @@ describe('the environments', () => {
   });
 
   test('every environment has a monthly budget, growing with its size', () => {
-    expect(Object.values(ENVIRONMENTS).map((c) => [c.name, c.monthlyBudgetUsd])).toEqual([['dev', 250], ['staging', 800], ['prod', 2000]]);
+    expect(Object.values(ENVIRONMENTS).map((c) => [c.name, c.cluster.budget.monthlyLimitUsd])).toEqual([['dev', 250], ['staging', 800], ['prod', 2000]]);
   });
 
   test('staging is smaller than prod', () => {
     const { staging, prod } = ENVIRONMENTS;
-    expect(staging.nodes.maxSize).toBeLessThan(prod.nodes.maxSize);
+    expect(staging.cluster.nodes.maxSize!).toBeLessThan(prod.cluster.nodes.maxSize!);
     expect(staging.s3www.autoscaling!.maxReplicas).toBeLessThan(prod.s3www.autoscaling!.maxReplicas);
-    expect(staging.minio.replicas * staging.minio.drivesPerReplica).toBeLessThan(prod.minio.replicas * prod.minio.drivesPerReplica);
+    expect(staging.minio.topology.totalDrives).toBeLessThan(prod.minio.topology.totalDrives);
   });
 
   test('every environment seeds the original gif and uses its own VPC range and cluster name', () => {
     const all = Object.values(ENVIRONMENTS);
-    expect(all.every((c) => c.seed.some((s) => s.url === DEFAULT_SEED_URL))).toBe(true);
+    expect(all.every((c) => c.seeder.sources.some((s) => s.url === DEFAULT_SEED_URL))).toBe(true);
     expect(DEFAULT_SEED_URL).toBe('https://media.giphy.com/media/VdiQKDAguhDSi37gn1/giphy.gif');
     expect(new Set(all.map((c) => c.network.cidr)).size).toBe(3);
     expect(new Set(all.map((c) => c.clusterName)).size).toBe(3);

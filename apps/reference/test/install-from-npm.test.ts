@@ -64,7 +64,15 @@ describe('installing the libraries from npm tarballs', () => {
   test('minio and s3www synthesize a chart', () => {
     expect(result.chart.kinds).toEqual(expect.arrayContaining([
       'StatefulSet', 'Service', 'NetworkPolicy', 'Job', // minio
-      'Deployment', 'ConfigMap', 'PodDisruptionBudget', // s3www and its seeder
+      'Deployment', 'ConfigMap', 'PodDisruptionBudget', 'Ingress', // s3www and its seeder
     ]));
+  });
+
+  test.each(['minio', 's3www'])('@s3www-eks/%s carries the private package it shares with the other inside its own tarball', (lib) => {
+    const bundled = join(project, 'node_modules', '@s3www-eks', lib, 'node_modules', '@s3www-eks', 'cdk8s-common');
+    expect(readdirSync(bundled)).toEqual(expect.arrayContaining(['package.json', 'lib']));
+    expect(JSON.parse(readFileSync(join(bundled, 'package.json'), 'utf8')).private).toBe(true);
+    // nothing installed it on its own: no public package depends on it
+    expect(readdirSync(join(project, 'node_modules', '@s3www-eks')).sort()).toEqual(LIBRARIES.slice().sort());
   });
 });

@@ -89,9 +89,9 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
     expect(lookupId).toMatch(/SiteLoadBalancer/);
   });
 
-  test(`a monthly budget of ${config.monthlyBudgetUsd} USD alerting the topic at 80% and 100%`, () => {
+  test(`a monthly budget of ${config.cluster.budget.monthlyLimitUsd} USD alerting the topic at 80% and 100%`, () => {
     const [[, budget]] = resourcesOf(template, 'AWS::Budgets::Budget');
-    expect(budget.Properties.Budget).toMatchObject({ BudgetName: `${config.clusterName}-monthly`, BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: config.monthlyBudgetUsd, Unit: 'USD' } });
+    expect(budget.Properties.Budget).toMatchObject({ BudgetName: `${config.clusterName}-monthly`, BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: config.cluster.budget.monthlyLimitUsd, Unit: 'USD' } });
     expect(budget.Properties.NotificationsWithSubscribers.map((n: Json) => [n.Notification.Threshold, n.Subscribers])).toEqual([
       [80, [{ SubscriptionType: 'SNS', Address: { Ref: topic } }]],
       [100, [{ SubscriptionType: 'SNS', Address: { Ref: topic } }]],

@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Minio, MetricsAuth, MinioTopology } from '@s3www-eks/minio';
-import { NetworkPeer, S3www } from '@s3www-eks/s3www';
+import { S3www, Seeder } from '@s3www-eks/s3www';
 import { App, Chart } from 'cdk8s';
+import { NetworkPolicyIpBlock, NetworkPolicyPort, Pods } from 'cdk8s-plus-33';
 import { KubernetesServer, startKubernetes } from '../../../tools/testing/kube-apiserver';
 import { admitPod } from '../../../tools/testing/pod-admission';
 import { FoundPodTemplate, findPodTemplates, restrictedProfileProblems } from '../../../tools/testing/pod-security';
@@ -40,16 +41,23 @@ function emittedTemplates(): Array<{ from: string; template: FoundPodTemplate }>
       console: {},
       metrics: { auth: MetricsAuth.PUBLIC, serviceMonitor: {}, alerts: {}, dashboard: {} },
     }),
-    's3www defaults': (chart) => new S3www(chart, 'S3www', {
-      backend: { bucket: 'site', endpoint: 'http://minio:9000', credentials: { secretName: 'minio' }, peers: [NetworkPeer.pods({ app: 'minio' })] },
-    }),
-    's3www largest': (chart) => new S3www(chart, 'S3www', {
-      namespace: 'site',
-      backend: { bucket: 'site', endpoint: 'http://minio:9000', credentials: { secretName: 'minio' }, peers: [NetworkPeer.pods({ app: 'minio' })] },
-      seed: { sources: [{ url: 'https://downloads.example.com/index.html' }] },
-      autoscaling: { minReplicas: 2, maxReplicas: 6 },
-      ingress: { healthCheckPath: '/' },
-      monitoring: {},
+    's3www defaults': (chart) => new S3www(chart, 'S3www', { backend: { bucket: 'site', region: 'eu-west-1', workloadIdentity: {} } }),
+    's3www largest': (chart) => {
+      const backend = { bucket: 'site', endpoint: 'http://minio:9000', credentials: { secretName: 'minio' } };
+      const minio = Pods.select(chart, 'Minio', { labels: { app: 'minio' } });
+      const seeder = new Seeder(chart, 'Seeder', { namespace: 'site', backend, sources: [{ url: 'https://downloads.example.com/index.html' }] });
+      const site = new S3www(chart, 'S3www', {
+        namespace: 'site',
+        backend,
+        autoscaling: { minReplicas: 2, maxReplicas: 6 },
+        ingress: { healthCheckPath: '/' },
+        monitoring: { seeder },
+      });
+      for (const client of [site, seeder]) client.allowTo(minio, { ports: [NetworkPolicyPort.tcp(9000)] });
+      site.allowFrom(NetworkPolicyIpBlock.ipv4(chart, 'Vpc', '10.0.0.0/16'));
+    },
+    'seeder defaults': (chart) => new Seeder(chart, 'Seeder', {
+      backend: { bucket: 'site', region: 'eu-west-1', workloadIdentity: {} }, sources: [{ url: 'https://downloads.example.com/index.html' }],
     }),
   };
   for (const [from, build] of Object.entries(libraries)) {

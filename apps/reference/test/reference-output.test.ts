@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'util';
 import { expectCfnLintClean, NagFinding, nagErrors } from '../../../tools/testing/cloudformation';
 import { expectSchemaValid } from '../../../tools/testing/kubernetes';
 import { expectRestricted, findPodSpecs, isPinnedImage } from '../../../tools/testing/pod-security';
-import { EnvironmentName, MinioMode } from '../src/environment-config';
+import { EnvironmentName } from '../src/environment-config';
 import { ENVIRONMENTS } from '../src/environments';
 import { secretFindings } from '../src/main-job';
 import { environmentApp, kubernetesObjectsInTemplate, readOutput, SynthesizedEnvironment, TOKEN_PLACEHOLDER } from '../src/synthesis';
@@ -83,10 +83,9 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
       const groups = resourcesOf(out, 'AWS::EKS::Nodegroup');
       expect(groups).toHaveLength(1);
       expect(groups[0].Properties.Subnets).toHaveLength(config.network.maxAzs);
-      expect(groups[0].Properties.InstanceTypes).toEqual(config.nodes.instanceTypes);
-      expect(groups[0].Properties.ScalingConfig).toEqual({
-        MinSize: config.nodes.minSize, DesiredSize: config.nodes.desiredSize, MaxSize: config.nodes.maxSize,
-      });
+      const { nodes } = config.cluster;
+      expect(groups[0].Properties.InstanceTypes).toEqual(nodes.instanceTypes!.map(String));
+      expect(groups[0].Properties.ScalingConfig).toEqual({ MinSize: nodes.minSize, DesiredSize: nodes.desiredSize, MaxSize: nodes.maxSize });
     });
 
     test('the VPC CNI enforces NetworkPolicies', () => {
@@ -184,36 +183,51 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
     });
 
     test('the network policies open only what the request and seed paths need', () => {
-      const web = objectOf(out, 'NetworkPolicy', 's3www')!;
-      // request path: the ALB (from inside the VPC) to s3www on 8080; s3www to MinIO on 9000 and DNS
-      const fromAlb = { from: [{ ipBlock: { cidr: config.network.cidr } }], ports: [{ port: 8080, protocol: 'TCP' }] };
-      // with monitoring, the blackbox exporter probes s3www too
-      const fromProber = {
-        from: [{
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
-          podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus-blackbox-exporter' } },
-        }],
-        ports: [{ port: 8080, protocol: 'TCP' }],
-      };
-      expect(web.spec.ingress).toEqual(monitored ? [fromAlb, fromProber] : [fromAlb]);
-      expect(web.spec.egress.map(portsOf)).toEqual([[53, 53], [9000]]);
-      // seed path: the seeder to the internet on 443 only, to MinIO and DNS; nothing in
-      const seeder = objectOf(out, 'NetworkPolicy', 's3www-seeder')!;
-      expect(seeder.spec.ingress).toEqual([]);
-      expect(seeder.spec.egress.map(portsOf)).toEqual([[53, 53], [9000], [443]]);
-      // MinIO admits the pods of the s3www instance (web and seeder) on 9000
+      const policies = out.objects.filter((o) => o.kind === 'NetworkPolicy');
+      const selecting = (labels: Json) => policies.filter((p) => isDeepStrictEqual(p.spec.podSelector.matchLabels, labels));
+      const rules = (labels: Json, direction: 'ingress' | 'egress') => selecting(labels).flatMap((p) => p.spec[direction] ?? []);
+      const inNamespace = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
+      const tcp = (port: number) => [{ port, protocol: 'TCP' }];
+      const webLabels = { 'app.kubernetes.io/component': 'web', 'app.kubernetes.io/instance': 's3www', 'app.kubernetes.io/name': 's3www' };
+      const seederLabels = { 'app.kubernetes.io/component': 'seeder', 'app.kubernetes.io/instance': 's3www-seeder', 'app.kubernetes.io/name': 's3www' };
       const minioServer = { 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/instance': 'minio', 'app.kubernetes.io/name': 'minio' };
-      const minioPolicies = out.objects.filter((o) => o.kind === 'NetworkPolicy' && isDeepStrictEqual(o.spec.podSelector.matchLabels, minioServer));
-      const admitted = minioPolicies.flatMap((p) => p.spec.ingress ?? [])
+      const minioPods = { podSelector: { matchLabels: minioServer }, namespaceSelector: inNamespace(config.namespace) };
+      const dns = {
+        to: [{ podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } }, namespaceSelector: inNamespace('kube-system') }],
+        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+      };
+      // request path: the ALB (from inside the VPC) to s3www on 8080, and with monitoring the blackbox exporter
+      const fromAlb = { from: [{ ipBlock: { cidr: config.network.cidr } }], ports: tcp(8080) };
+      const fromProber = {
+        from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus-blackbox-exporter' } }, namespaceSelector: inNamespace('monitoring') }],
+        ports: tcp(8080),
+      };
+      expect(rules(webLabels, 'ingress')).toEqual(expect.arrayContaining(monitored ? [fromAlb, fromProber] : [fromAlb]));
+      expect(rules(webLabels, 'ingress')).toHaveLength(monitored ? 2 : 1);
+      // s3www may send to DNS and, through the policy minio.allowFrom(site) wrote, to MinIO on 9000
+      const sameRules = (actual: Json[], expected: Json[]) => {
+        expect(actual).toEqual(expect.arrayContaining(expected));
+        expect(actual).toHaveLength(expected.length);
+      };
+      sameRules(rules(webLabels, 'egress'), [dns, { to: [minioPods], ports: tcp(9000) }]);
+      // seed path: the seeder to the internet on 443 only, to MinIO (minio.allowFrom(seeder)) and DNS; nothing in
+      expect(objectOf(out, 'NetworkPolicy', 's3www-seeder')!.spec.ingress).toBeUndefined();
+      expect(rules(seederLabels, 'ingress')).toEqual([]);
+      sameRules(rules(seederLabels, 'egress'), [dns, { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(443) }, { to: [minioPods], ports: tcp(9000) }]);
+      // MinIO admits the web pods and the seeder on 9000 (and Prometheus with monitoring), nothing else from outside
+      const admitted = rules(minioServer, 'ingress').filter((r: Json) => !isDeepStrictEqual(r.from, [minioPods]))
         .flatMap((rule: Json) => rule.from.map((f: Json) => f.podSelector?.matchLabels));
-      expect(admitted).toContainEqual({ 'app.kubernetes.io/instance': 's3www', 'app.kubernetes.io/name': 's3www' });
-      const seederJob = out.objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('s3www-seed'))!;
-      const seederLabels = seederJob.spec.template.metadata.labels;
-      expect(seederLabels).toMatchObject({ 'app.kubernetes.io/instance': 's3www', 'app.kubernetes.io/name': 's3www' });
+      const bucketJob = { 'app.kubernetes.io/component': 'bucket-job', 'app.kubernetes.io/instance': 'minio', 'app.kubernetes.io/name': 'minio' };
+      const prometheus = { 'app.kubernetes.io/name': 'prometheus' };
+      const expected = [webLabels, seederLabels, bucketJob, ...(monitored ? [prometheus] : [])];
+      expect(admitted).toEqual(expect.arrayContaining(expected));
+      expect(admitted).toHaveLength(expected.length);
+      const seederJob = out.objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('s3www-seeder-'))!;
+      expect(seederJob.spec.template.metadata.labels).toEqual(expect.objectContaining(seederLabels));
     });
 
     test('the seed job downloads the original gif into the bucket with the synced credentials', () => {
-      const job = out.objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('s3www-seed'))!;
+      const job = out.objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('s3www-seeder-'))!;
       const env = Object.fromEntries(job.spec.template.spec.containers[0].env.map((e: Json) => [e.name, e.value]));
       expect(JSON.parse(env.SEED_SOURCES)).toEqual([{ url: 'https://media.giphy.com/media/VdiQKDAguhDSi37gn1/giphy.gif', key: 'giphy.gif' }]);
       expect(env.S3_BUCKET).toBe(config.bucket);
@@ -269,12 +283,12 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
   });
 
   describe('sizing', () => {
-    const distributed = config.minio.mode === MinioMode.DISTRIBUTED;
+    const distributed = config.minio.topology.isDistributed;
 
     test(`MinIO runs ${distributed ? 'distributed, one pod per zone-spread slot' : 'standalone'}`, () => {
       const sts = objectOf(out, 'StatefulSet', 'minio')!;
-      expect(sts.spec.replicas).toBe(config.minio.replicas);
-      expect(sts.spec.volumeClaimTemplates).toHaveLength(config.minio.drivesPerReplica);
+      expect(sts.spec.replicas).toBe(config.minio.topology.replicas);
+      expect(sts.spec.volumeClaimTemplates).toHaveLength(config.minio.topology.drivesPerReplica);
       const zoneSpread = (sts.spec.template.spec.topologySpreadConstraints ?? []).find((c: Json) => c.topologyKey === 'topology.kubernetes.io/zone');
       if (distributed) {
         expect(zoneSpread).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule' });
@@ -284,7 +298,7 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
       }
     });
 
-    test(`s3www ${config.s3www.autoscaling ? 'scales with an HPA' : 'runs a fixed replica count'} and has a PodDisruptionBudget`, () => {
+    test(`s3www ${config.s3www.autoscaling ? 'scales with an HPA and has a PodDisruptionBudget' : 'runs a fixed replica count'}`, () => {
       const hpa = objectOf(out, 'HorizontalPodAutoscaler', 's3www');
       if (config.s3www.autoscaling) {
         expect(hpa?.spec).toMatchObject({ minReplicas: config.s3www.autoscaling.minReplicas, maxReplicas: config.s3www.autoscaling.maxReplicas });
@@ -293,6 +307,8 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
         expect(objectOf(out, 'Deployment', 's3www')?.spec.replicas).toBe(config.s3www.replicas);
       }
       expect(objectOf(out, 'PodDisruptionBudget', 's3www')?.spec.maxUnavailable).toBe(config.s3www.maxUnavailable);
+      // one web pod gets no budget: the library refuses one that could only be all or nothing
+      if (config.s3www.maxUnavailable === undefined) expect(config.s3www.replicas).toBe(1);
     });
   });
 

@@ -41,6 +41,18 @@ describe('WorkloadChart', () => {
     expect(JSON.stringify(objects)).not.toContain('"creds"');
   });
 
+  test('MinIO admits the seeder and the web tier by name (their own selectors), and the web tier admits the VPC', () => {
+    const chart = new WorkloadChart(Testing.app(), 'workload', { config: ENVIRONMENTS.staging, credentialsSecretName: 'creds' });
+    const objects: Json[] = Testing.synth(chart);
+    const fromLabels = (policy: Json) => (policy.spec.ingress ?? [])
+      .flatMap((r: Json) => r.from.map((f: Json) => f.podSelector?.matchLabels ?? f.ipBlock));
+    const sameLabels = (a: Json, b: Json) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+    const selecting = (labels: Json) => objects.filter((o) => o.kind === 'NetworkPolicy' && sameLabels(o.spec.podSelector.matchLabels ?? {}, labels));
+    const toMinio = selecting(chart.minio.selectorLabels).flatMap(fromLabels);
+    expect(toMinio).toEqual(expect.arrayContaining([chart.seeder.selectorLabels, chart.s3www.selectorLabels]));
+    expect(selecting(chart.s3www.selectorLabels).flatMap(fromLabels)).toEqual(expect.arrayContaining([{ cidr: ENVIRONMENTS.staging.network.cidr }]));
+  });
+
   test('s3www reads the bucket from MinIO\'s in-cluster endpoint', () => {
     const deployment = synth(EnvironmentName.STAGING).find((o) => o.kind === 'Deployment')!;
     const args: string[] = deployment.spec.template.spec.containers[0].args;

@@ -2,10 +2,11 @@
 // Run inside the temporary project of test/install-from-npm.test.ts; prints what it synthesized.
 const { App, Stack } = require('aws-cdk-lib');
 const cdk8s = require('cdk8s');
+const { NetworkPolicyIpBlock } = require('cdk8s-plus-33');
 const { Network, NetworkPreset } = require('@s3www-eks/network');
 const { Capacity, Cluster } = require('@s3www-eks/cluster');
 const { Minio } = require('@s3www-eks/minio');
-const { NetworkPeer, S3www } = require('@s3www-eks/s3www');
+const { S3www, Seeder } = require('@s3www-eks/s3www');
 
 const app = new App({ outdir: 'cdk.out' });
 const stack = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -19,15 +20,12 @@ const cluster = new Cluster(stack, 'Cluster', {
 const k8sApp = new cdk8s.App({ outdir: 'dist' });
 const chart = new cdk8s.Chart(k8sApp, 'site', { namespace: 'site' });
 const minio = new Minio(chart, 'Minio', { credentials: { secretName: 'minio-root' }, buckets: [{ name: 'site' }] });
-new S3www(chart, 'S3www', {
-  backend: {
-    bucket: 'site',
-    endpoint: minio.endpoint,
-    credentials: { secretName: 'minio-root', accessKeyKey: 'rootUser', secretKeyKey: 'rootPassword' },
-    peers: [NetworkPeer.pods(minio.selectorLabels)],
-  },
-  seed: { sources: [{ url: 'https://media.giphy.com/media/VdiQKDAguhDSi37gn1/giphy.gif' }] },
-});
+const backend = { bucket: 'site', endpoint: minio.endpoint, credentials: minio.credentials };
+const seeder = new Seeder(chart, 'Seeder', { backend, sources: [{ url: 'https://media.giphy.com/media/VdiQKDAguhDSi37gn1/giphy.gif' }] });
+const site = new S3www(chart, 'S3www', { backend, ingress: {} });
+minio.allowFrom(seeder);
+minio.allowFrom(site);
+site.allowFrom(NetworkPolicyIpBlock.ipv4(chart, 'Vpc', '10.0.0.0/16'));
 const objects = chart.toJson();
 cluster.addChart('Site', chart);
 
