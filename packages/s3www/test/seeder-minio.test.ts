@@ -10,7 +10,7 @@ import { join } from 'path';
 import {
   CreateBucketCommand, GetObjectTaggingCommand, HeadObjectCommand, HeadObjectCommandOutput, ListMultipartUploadsCommand, S3Client,
 } from '@aws-sdk/client-s3';
-import { runSeeder, SeederRun } from './support/run-seeder';
+import { runSeeder, SeederRun, startSeeder } from './support/run-seeder';
 import { sha256, SourceServer } from './support/source-server';
 import { MinioServer, startMinio } from '../../../tools/testing/minio';
 
@@ -148,4 +148,24 @@ test('a source that sends only Last-Modified is asked with If-Modified-Since, an
   expect((await head('dated.txt')).Metadata?.['seed-source-last-modified']).toBe(lastModified);
   expect(asked).toEqual([undefined, lastModified]);
   expect(outcome(second, 'dated.txt')).toMatchObject({ msg: 'skipped', reason: 'source not modified since the stored copy (Last-Modified)' });
+});
+
+test('the seeder never creates a bucket: it waits until its owner (MinIO\'s bucket Job) has made it', async () => {
+  // GIVEN a bucket nobody has created yet, and a seeder started against it
+  const url = source.file('/late-bucket.txt', 'content');
+  const run = startSeeder({
+    S3_ENDPOINT: minio.endpoint,
+    S3_BUCKET: 'late-bucket',
+    SEED_SOURCES: JSON.stringify([{ url }]),
+    S3_ACCESS_KEY_FILE: join(keyFiles, 'accessKey'),
+    S3_SECRET_KEY_FILE: join(keyFiles, 'secretKey'),
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  // WHEN the owner creates it
+  await s3.send(new CreateBucketCommand({ Bucket: 'late-bucket' }));
+  const done = await run.done;
+  // THEN the seeder waited, then seeded it
+  expect({ code: done.code, stderr: done.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(done.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['bucket missing, waiting', 'bucket exists', 'uploaded']));
+  expect((await s3.send(new HeadObjectCommand({ Bucket: 'late-bucket', Key: 'late-bucket.txt' }))).ContentLength).toBe(7);
 });
