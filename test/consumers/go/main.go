@@ -51,7 +51,7 @@ func main() {
 	chart := cdk8s.NewChart(k8sApp, jsii.String("storage"), &cdk8s.ChartProps{Namespace: jsii.String("storage")})
 	store := minio.NewMinio(chart, jsii.String("Minio"), &minio.MinioProps{
 		Name:        jsii.String("minio"),
-		Credentials: &minio.MinioCredentials{SecretName: jsii.String("minio-root")},
+		Credentials: &minio.S3Credentials{SecretName: jsii.String("minio-root")},
 		Topology: minio.MinioTopology_Distributed(&minio.DistributedOptions{
 			Replicas:         jsii.Number(4),
 			DrivesPerReplica: jsii.Number(1),
@@ -62,15 +62,16 @@ func main() {
 	if got := *store.Endpoint(); got != "http://minio.storage.svc.cluster.local:9000" {
 		fail("endpoint %s", got)
 	}
-	s3www.NewS3www(chart, jsii.String("Site"), &s3www.S3wwwProps{
+	site := s3www.NewS3www(chart, jsii.String("Site"), &s3www.S3wwwProps{
 		Name: jsii.String("site"),
-		Backend: &s3www.S3wwwBackend{
+		Backend: &s3www.S3Backend{
 			Bucket:      jsii.String("site"),
 			Endpoint:    store.Endpoint(),
-			Credentials: &s3www.BackendCredentials{SecretName: jsii.String("site-keys")},
-			Peers:       &[]s3www.NetworkPeer{s3www.NetworkPeer_Pods(store.SelectorLabels(), nil)},
+			Credentials: &s3www.S3Credentials{SecretName: jsii.String("site-keys")},
 		},
 	})
+	// MinIO admits the web pods and lets them send to it: S3www is a cdk8s-plus pod selector.
+	store.AllowFrom(site, nil)
 	raw, err := json.Marshal(chart.ToJson())
 	if err != nil {
 		fail("%v", err)

@@ -1,25 +1,25 @@
-"""A Python user's cdk8s chart: MinIO (distributed) and s3www (ALB ingress, autoscaling, seeded
-content), wired to each other as in the TypeScript READMEs, synthesized and checked object by object.
+"""A Python user's cdk8s chart: MinIO (distributed), a seeder and s3www (ALB ingress, autoscaling),
+wired to each other as in the TypeScript READMEs, synthesized and checked object by object.
 
 Installed from the wheels in packages/{minio,s3www}/dist/python only (test/consumers/run.sh)."""
 import json
 
 import cdk8s
+from cdk8s_plus_33 import NetworkPolicyIpBlock
+import s3www_eks.minio as storage
 from s3www_eks.minio import (
     Bucket,
     Minio,
-    MinioCredentials,
     MinioTopology,
     PlacementPolicy,
 )
 from s3www_eks.s3www import (
     AlbIngressOptions,
     AutoscalingOptions,
-    BackendCredentials,
-    NetworkPeer,
+    S3Backend,
+    S3Credentials,
     S3www,
-    S3wwwBackend,
-    SeedOptions,
+    Seeder,
     SeedSource,
 )
 
@@ -29,31 +29,35 @@ chart = cdk8s.Chart(app, "site")
 minio = Minio(chart, "Minio",
     name="minio",
     namespace="storage",
-    credentials=MinioCredentials(secret_name="minio-root"),
+    # the same S3Credentials shape as s3www's (each library declares its own, as jsii needs)
+    credentials=storage.S3Credentials(secret_name="minio-root"),
     topology=MinioTopology.distributed(replicas=4, drives_per_replica=2, zone_spread=PlacementPolicy.REQUIRED),
     buckets=[Bucket(name="site", versioning=True)],
 )
 
+backend = S3Backend(bucket="site", endpoint=minio.endpoint, credentials=S3Credentials(secret_name="site-keys"))
+seeder = Seeder(chart, "Seeder",
+    name="site-seeder",
+    namespace="web",
+    backend=backend,
+    sources=[
+        SeedSource(url="https://example.com/index.html", content_type="text/html; charset=utf-8"),
+        SeedSource(url="https://example.com/logo.png", key="img/logo.png"),
+    ],
+)
 site = S3www(chart, "Site",
     name="site",
     namespace="web",
-    backend=S3wwwBackend(
-        bucket="site",
-        endpoint=minio.endpoint,
-        credentials=BackendCredentials(secret_name="site-keys"),
-        peers=[NetworkPeer.pods(minio.selector_labels, minio.namespace)],
-    ),
+    backend=backend,
     ingress=AlbIngressOptions(host="www.example.com"),
     autoscaling=AutoscalingOptions(min_replicas=2, max_replicas=6, cpu_utilization=70),
-    allow_from=[NetworkPeer.ip_block("10.0.0.0/16")],
-    seed=SeedOptions(sources=[
-        SeedSource(url="https://example.com/index.html", content_type="text/html; charset=utf-8"),
-        SeedSource(url="https://example.com/logo.png", key="img/logo.png"),
-    ]),
 )
 
-# MinIO admits every pod of the s3www instance (web tier and seeder): S3www is a pod selector.
+# MinIO admits the web pods and the seeder's, and writes their egress to it: both are pod selectors.
 minio_policy = minio.allow_from(site)
+seeder_policy = minio.allow_from(seeder)
+# The ALB sends from the VPC.
+site.allow_from(NetworkPolicyIpBlock.ipv4(chart, "Vpc", "10.0.0.0/16"))
 
 objects = app.synth_yaml()  # synthesizes every chart; the objects are read back from the chart below
 manifest = chart.to_json()
@@ -101,25 +105,27 @@ assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 6), hpa["
 checks.append("ALB ingress, HPA 2-6")
 
 # The seeder Job carries the seed list.
-jobs = [o for o in manifest if o["kind"] == "Job" and o["metadata"]["name"] == site.seed_job_name]
+jobs = [o for o in manifest if o["kind"] == "Job" and o["metadata"]["name"] == seeder.job_name]
 assert len(jobs) == 1, [o["metadata"]["name"] for o in manifest if o["kind"] == "Job"]
 env = {e["name"]: e.get("value") for e in container(jobs[0]).get("env", [])}
 sources = json.loads(env["SEED_SOURCES"])
 assert [s["url"] for s in sources] == ["https://example.com/index.html", "https://example.com/logo.png"], sources
 assert sources[1]["key"] == "img/logo.png", sources
-checks.append(f"seeder Job {site.seed_job_name} with 2 sources")
+checks.append(f"seeder Job {seeder.job_name} with 2 sources")
 
-# Traffic: s3www may reach the MinIO pods on 9000, and MinIO admits the s3www pods on 9000.
-web_policy = one("NetworkPolicy", "site", "web")
-to_minio = [r for r in web_policy["spec"]["egress"]
-            if any(p.get("podSelector", {}).get("matchLabels") == minio.selector_labels for p in r.get("to", []))]
-assert to_minio and to_minio[0]["ports"][0]["port"] == 9000, web_policy["spec"]["egress"]
-minio_policy_json = one("NetworkPolicy", minio_policy.name, "storage")
-from_web = [r for r in minio_policy_json["spec"]["ingress"]
-            if any(p.get("podSelector", {}).get("matchLabels") == site.instance_labels
-                   and p.get("namespaceSelector", {}).get("matchLabels") == {"kubernetes.io/metadata.name": "web"}
-                   for p in r.get("from", []))]
-assert from_web and from_web[0]["ports"][0]["port"] == 9000, minio_policy_json["spec"]["ingress"]
-checks.append("NetworkPolicies s3www->minio:9000 both ways")
+# Traffic: MinIO admits the web and seeder pods on 9000, and each may send there (allowFrom writes both sides).
+for client, policy in [(site, minio_policy), (seeder, seeder_policy)]:
+    egress = one("NetworkPolicy", policy.name + "-egress", "web")
+    assert egress["spec"]["podSelector"]["matchLabels"] == client.selector_labels, egress["spec"]
+    to_minio = [r for r in egress["spec"]["egress"]
+                if any(p.get("podSelector", {}).get("matchLabels") == minio.selector_labels for p in r.get("to", []))]
+    assert to_minio and to_minio[0]["ports"][0]["port"] == 9000, egress["spec"]["egress"]
+    ingress = one("NetworkPolicy", policy.name, "storage")
+    from_client = [r for r in ingress["spec"]["ingress"]
+                   if any(p.get("podSelector", {}).get("matchLabels") == client.selector_labels
+                          and p.get("namespaceSelector", {}).get("matchLabels") == {"kubernetes.io/metadata.name": "web"}
+                          for p in r.get("from", []))]
+    assert from_client and from_client[0]["ports"][0]["port"] == 9000, ingress["spec"]["ingress"]
+checks.append("NetworkPolicies s3www and seeder -> minio:9000, both sides")
 
 print(f"python consumer: {len(manifest)} objects synthesized; checked " + "; ".join(checks))

@@ -16,7 +16,8 @@ PRELUDES = {
     "@s3www-eks/minio": "from cdk8s import Chart, Testing\nchart = Testing.chart()\n",
     "@s3www-eks/s3www": (
         "from cdk8s import Chart, Duration, Testing\n"
-        "from s3www_eks.s3www import LoadBalancerScheme, NetworkPeer, S3www\n"
+        "from cdk8s_plus_33 import Namespaces, NetworkPolicyIpBlock, NetworkPolicyPort, PodConnectionsIsolation, Pods\n"
+        "from s3www_eks.s3www import LoadBalancerScheme, S3www, Seeder\n"
         "chart = Testing.chart()\n"
     ),
 }

@@ -10,12 +10,9 @@ import dev.s3wwweks.cluster.Capacity;
 import dev.s3wwweks.cluster.Cluster;
 import dev.s3wwweks.cluster.NodeGroupOptions;
 import dev.s3wwweks.minio.Minio;
-import dev.s3wwweks.minio.MinioCredentials;
 import dev.s3wwweks.network.Network;
-import dev.s3wwweks.s3www.BackendCredentials;
-import dev.s3wwweks.s3www.NetworkPeer;
+import dev.s3wwweks.s3www.S3Backend;
 import dev.s3wwweks.s3www.S3www;
-import dev.s3wwweks.s3www.S3wwwBackend;
 import dev.s3wwweks.network.NetworkPreset;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Environment;
@@ -76,19 +73,20 @@ public final class ConsumerApp {
                 .build();
         Minio minio = Minio.Builder.create(chart, "Minio")
                 .name("minio").namespace("web")
-                .credentials(MinioCredentials.builder().secretName("minio-root").build())
+                .credentials(dev.s3wwweks.minio.S3Credentials.builder().secretName("minio-root").build())
                 .build();
-        S3www.Builder.create(chart, "Site")
+        S3www site = S3www.Builder.create(chart, "Site")
                 .name("site").namespace("web")
-                .backend(S3wwwBackend.builder()
+                .backend(S3Backend.builder()
                         .bucket("site")
                         .endpoint(minio.getEndpoint())
-                        .credentials(BackendCredentials.builder().secretName("site-keys").build())
-                        .peers(List.of(NetworkPeer.pods(minio.getSelectorLabels())))
+                        .credentials(dev.s3wwweks.s3www.S3Credentials.builder().secretName("site-keys").build())
                         .build())
                 .build();
-        // In Java, cdk8s-plus's Pods.select(...) is no INetworkPolicyPeer: allowFromPods takes it.
-        minio.allowFromPods(Pods.select(chart, "Clients", PodsSelectOptions.builder()
+        // MinIO admits the web pods and lets them send to it: S3www is a cdk8s-plus pod selector.
+        minio.allowFrom(site);
+        // In Java, cdk8s-plus's Pods.select(...) is only an IPodSelector; allowFrom takes it as it is.
+        minio.allowFrom(Pods.select(chart, "Clients", PodsSelectOptions.builder()
                 .labels(Map.of("app.kubernetes.io/part-of", "reports")).build()));
         KubernetesManifest manifest = cluster.addChart("Web", chart);
 
@@ -126,12 +124,13 @@ public final class ConsumerApp {
         String web = String.valueOf(manifests.get(manifestId).get("Properties"));
         for (String expected : List.of("\"kind\":\"Namespace\"", "\"kind\":\"StatefulSet\"", "\"kind\":\"Deployment\"",
                 "\"-endpoint\",\"http://minio.web.svc.cluster.local:9000\"",
-                "\"from\":[{\"podSelector\":{\"matchLabels\":{\"app.kubernetes.io/part-of\":\"reports\"}}}]")) {
+                "\"from\":[{\"podSelector\":{\"matchLabels\":{\"app.kubernetes.io/part-of\":\"reports\"}}}]",
+                "\"policyTypes\":[\"Egress\"]")) {
             if (!web.contains(expected)) {
                 throw new AssertionError("manifest " + manifestId + " lacks " + expected + ": " + web);
             }
         }
-        checked.add("chart of MinIO (admitting Pods.select via allowFromPods) and s3www in manifest " + manifestId);
+        checked.add("chart of MinIO (admitting s3www and Pods.select via allowFrom) and s3www in manifest " + manifestId);
 
         Path assembly = outdir.resolve("Consumer.template.json");
         if (!Files.exists(assembly)) {
