@@ -17,6 +17,11 @@ function resources(cpuRequest: number, cpuLimit: number, memoryRequest: number, 
   };
 }
 
+/** EC2 instance types by name, first choice first. */
+function instanceTypes(...names: string[]): InstanceType[] {
+  return names.map((name) => new InstanceType(name));
+}
+
 const common = {
   costCenter: 'web-platform',
   namespace: 's3www',
@@ -46,7 +51,7 @@ const dev: EnvironmentConfig = {
   network: { cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 1, flowLogs: { retention: RetentionDays.ONE_WEEK } },
   cluster: {
     logRetention: RetentionDays.ONE_WEEK,
-    nodes: { name: 'general', instanceTypes: [new InstanceType('t3.medium')], minSize: 2, desiredSize: 2, maxSize: 3, diskSize: 20 },
+    nodes: { name: 'general', instanceTypes: instanceTypes('t3.medium'), minSize: 2, desiredSize: 2, maxSize: 3, diskSize: 20 },
     // Control plane, 2 x t3.medium, 1 NAT gateway, ALB, volumes, KMS keys: about $200 a month at list price.
     budget: { monthlyLimitUsd: 250 },
   },
@@ -75,14 +80,7 @@ const staging: EnvironmentConfig = {
   network: { cidr: '10.20.0.0/16', maxAzs: 3, natGateways: 3, flowLogs: { retention: RetentionDays.ONE_MONTH } },
   cluster: {
     logRetention: RetentionDays.ONE_MONTH,
-    nodes: {
-      name: 'general',
-      instanceTypes: [new InstanceType('m6i.large'), new InstanceType('m5.large')],
-      minSize: 4,
-      desiredSize: 4,
-      maxSize: 6,
-      diskSize: 50,
-    },
+    nodes: { name: 'general', instanceTypes: instanceTypes('m6i.large', 'm5.large'), minSize: 4, desiredSize: 4, maxSize: 6, diskSize: 50 },
     // 4-6 x m6i.large, 3 NAT gateways, control plane, ALB, volumes, logs, backups: about $550-700 a month.
     budget: { monthlyLimitUsd: 800 },
   },
@@ -114,14 +112,7 @@ const prod: EnvironmentConfig = {
   network: { cidr: '10.30.0.0/16', maxAzs: 3, natGateways: 3, flowLogs: { retention: RetentionDays.ONE_YEAR } },
   cluster: {
     logRetention: RetentionDays.ONE_YEAR,
-    nodes: {
-      name: 'general',
-      instanceTypes: [new InstanceType('m6i.xlarge'), new InstanceType('m5.xlarge')],
-      minSize: 4,
-      desiredSize: 4,
-      maxSize: 9,
-      diskSize: 100,
-    },
+    nodes: { name: 'general', instanceTypes: instanceTypes('m6i.xlarge', 'm5.xlarge'), minSize: 4, desiredSize: 4, maxSize: 9, diskSize: 100 },
     // 4-9 x m6i.xlarge, 3 NAT gateways, control plane, ALB, 1.25 TB of volumes, logs, backups and their copy: about $1,000-1,700.
     budget: { monthlyLimitUsd: 2000 },
   },
