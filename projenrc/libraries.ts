@@ -1,3 +1,4 @@
+import { relative } from 'path';
 import { awscdk, cdk, cdk8s, javascript, release, ReleasableCommits, typescript } from 'projen';
 import { VERSIONS } from './versions';
 
@@ -148,6 +149,11 @@ export function privatePackage(root: typescript.TypeScriptProject, options: Libr
 export function bundlePrivatePackage(library: cdk.JsiiProject, bundled: javascript.NodeProject): void {
   const name = bundled.package.packageName;
   library.addBundledDeps(`${name}@*`);
+  // The library compiles and tests against the package's lib/: compile it first where it changed
+  // (a library's own build, or its release job right after `npm ci`; a no-op in the root build).
+  const compileBundled = `node ../../tools/compile-if-changed.js ${relative(library.root.outdir, bundled.outdir)}`;
+  library.compileTask.prependExec(compileBundled);
+  library.testTask.prependExec(compileBundled);
   library.package.setScript('prepack', `node ../../tools/bundle-private.js copy ${name}`);
   library.package.setScript('postpack', `node ../../tools/bundle-private.js remove ${name}`);
 }
