@@ -21,6 +21,8 @@ export interface LibraryOptions {
  * gigabytes of staged Lambda layers in /tmp.
  */
 export const JEST_SCRATCH = {
+  // jest's transform cache would otherwise live in /tmp/jest_<n>, outside the run's scratch folder.
+  cacheDirectory: '<rootDir>/../../node_modules/.cache/jest',
   globalSetup: '<rootDir>/../../tools/jest/run-scratch-setup.js',
   globalTeardown: '<rootDir>/../../tools/jest/run-scratch-teardown.js',
   setupFilesAfterEnv: ['<rootDir>/../../tools/jest/cdk-outdir.js'],

@@ -127,11 +127,6 @@ export class ReferenceStack extends Stack {
       credentialsSecretName: CREDENTIALS_SECRET_NAME,
     });
     const workload = this.cluster.addChart('Workload', this.workload);
-    Validations.of(workload).acknowledge({
-      id: 'CloudFormation-Validate::W1053',
-      reason: 'The seeder program in the manifest holds the AWS SDK text "${{resolvedRegion:"; CloudFormation resolves only '
-        + '"{{resolve:" dynamic references, so the manifest reaches the cluster unchanged',
-    });
     // External Secrets Operator writes the Kubernetes Secret into the chart's namespace.
     const sync = this.cluster.syncSecret('MinioCredentials', {
       secret: this.credentials,
@@ -140,15 +135,19 @@ export class ReferenceStack extends Stack {
     });
     sync.node.addDependency(workload);
 
-    const albHost = this.lookUpAlbHost(config, workload);
+    // The ALB's host name, read from the Ingress status once the workload is applied: CloudFormation
+    // cannot know it, as the load balancer controller creates the ALB after the Ingress.
+    const albHost = this.cluster.getIngressLoadBalancerAddress(this.workload.s3www.ingressObject!.name, {
+      namespace: config.namespace,
+      timeout: Duration.minutes(10),
+    });
     const topic = this.cluster.notifications!.topic;
     this.natGatewayAlarms = this.network.addNatGatewayAlarms('NatGatewayAlarms', { topic, alarmNamePrefix: config.clusterName });
-    // The ARNs of the load balancer are read once it exists, after the Ingress has its address.
+    // The ARNs of the load balancer are read once it exists: the cluster makes the alarms wait for its address lookups.
     this.siteAlarms = this.cluster.addLoadBalancerAlarms('Site', { loadBalancerName: siteLoadBalancerName(config) });
-    this.siteAlarms.node.addDependency(albHost);
     new CfnOutput(this, 'SiteUrl', {
       description: 'Public URL of s3www (the ALB of the Ingress); the seeded file is at <url>/giphy.gif',
-      value: `http://${albHost.value}/`,
+      value: `http://${albHost}/`,
     });
     new CfnOutput(this, 'ClusterName', {
       description: 'Name of the EKS cluster',
@@ -178,27 +177,5 @@ export class ReferenceStack extends Stack {
         + 's3www and the seeder (README: "Rotate the MinIO credentials"), not a Lambda rotation schedule',
     });
     return secret;
-  }
-
-  /**
-   * The ALB's host name, read from the Ingress status once the workload is applied.
-   * CloudFormation cannot know it: the load balancer controller creates the ALB after the Ingress.
-   */
-  private lookUpAlbHost(config: EnvironmentConfig, workload: Construct): eks.KubernetesObjectValue {
-    // The cluster library creates its kubectl provider with the first content; the lookup reuses it.
-    const kubectlView = eks.Cluster.fromClusterAttributes(this, 'KubectlView', {
-      clusterName: this.cluster.clusterName,
-      kubectlProvider: this.cluster.kubectlProvider!,
-    });
-    const albHost = new eks.KubernetesObjectValue(this, 'SiteHost', {
-      cluster: kubectlView,
-      objectType: 'ingress',
-      objectName: this.workload.s3www.ingressObject!.name,
-      objectNamespace: config.namespace,
-      jsonPath: '.status.loadBalancer.ingress[0].hostname',
-      timeout: Duration.minutes(10),
-    });
-    albHost.node.addDependency(workload);
-    return albHost;
   }
 }
