@@ -70,16 +70,6 @@ const cluster = awsCdkLibrary(root, {
 // The kubectl layer is a jsii library: jsii needs it as a peer (and projen adds the pinned dev copy);
 // bundling would give every jsii language its own unreachable copy of the assembly.
 cluster.addPeerDeps(`cdk8s@^${VERSIONS.cdk8s}`, '@aws-cdk/lambda-layer-kubectl-v36@^2.0.1');
-// The cluster's edit loop (issue 19, goal 2), measured on 2 cores: V8's precise coverage cost over a
-// second per test file (the inspector restarts it for every file), so coverage instruments our
-// sources instead (babel, cached with the transform), with the same thresholds; jest's main process
-// idles while tests run, so every core gets a worker; and eslint's typed rules use one TypeScript
-// program (the tests', which imports every source; a source no test imports falls back to the
-// library's) instead of one for src and another for test.
-cluster.tryFindObjectFile('package.json')!.addOverride('jest.coverageProvider', 'babel');
-cluster.tryFindObjectFile('package.json')!.addOverride('jest.maxWorkers', '100%');
-cluster.tryFindObjectFile('.eslintrc.json')!.addOverride('parserOptions.projectService', false);
-cluster.tryFindObjectFile('.eslintrc.json')!.addOverride('parserOptions.project', ['./test/tsconfig.json', './tsconfig.json']);
 
 // What both cdk8s libraries share lives once, in a private package each of them bundles.
 const cdk8sCommon = privatePackage(root, {
@@ -111,6 +101,8 @@ s3www.gitignore.exclude('/assets/seeder/');
 // The package ships the bundle, not the seeder's sources or the benchmark.
 s3www.npmignore?.exclude('/seeder/', '/benchmark/');
 s3www.eslint?.addLintPattern('seeder');
+// The seeder has a TypeScript program of its own (seeder/tsconfig.json) for eslint's typed rules.
+s3www.tryFindObjectFile('.eslintrc.json')!.addOverride('parserOptions.project', ['./test/tsconfig.json', './tsconfig.json', './seeder/tsconfig.json']);
 // The SDK is bundled into the seeder at build time, so it stays a devDependency.
 s3www.eslint?.allowDevDeps('seeder/**');
 // Coverage measures the jsii library; the seeder runs as the bundled child process in

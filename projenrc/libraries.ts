@@ -138,6 +138,7 @@ export function privatePackage(root: typescript.TypeScriptProject, options: Libr
   project.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
   project.tsconfigDev?.file.addDeletionOverride('compilerOptions.typeRoots');
   project.compileTask.exec(RECORD_COMPILE);
+  fastTestLoop(project);
   return project;
 }
 
@@ -184,7 +185,8 @@ export function cdk8sLibrary(root: typescript.TypeScriptProject, options: Librar
 /** Build steps projen's jsii projects lack: hoist-aware docgen and strict rosetta. */
 function finishLibrary(project: cdk.JsiiProject): void {
   // jsii warns on every run that Node 20 is past end-of-life; the libraries support Node >= 20 on purpose.
-  project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
+  project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+  fastTestLoop(project);
   // cfn-lint runs on every template the tests synthesize; CDK's own CloudFormation validation
   // plugin would repeat that check at seconds and ~350 MB per synth.
   project.testTask.env('CDK_VALIDATION', 'false');
@@ -205,4 +207,19 @@ function finishLibrary(project: cdk.JsiiProject): void {
   project.packageTask.spawn(project.tasks.tryFind('package:js')!, { condition: `node -e "process.exit(${allLanguages} ? 1 : 0)"` });
   project.packageTask.spawn(project.tasks.tryFind('package-all')!, { condition: `node -e "process.exit(${allLanguages} ? 0 : 1)"` });
   project.npmignore?.exclude('/rosetta/', '*.tabl.json', '/test-assets/');
+}
+
+/**
+ * The edit loop (issue 19, goal 2), measured on 2 cores: V8's precise coverage cost over a second
+ * per test file (the inspector restarts it for every file), so coverage instruments our sources
+ * instead (babel, cached with the transform), with the same thresholds; jest's main process idles
+ * while tests run, so every core gets a worker; and eslint's typed rules use one TypeScript program
+ * (the tests', which imports every source; a source no test imports falls back to the library's)
+ * instead of one for src and another for test.
+ */
+export function fastTestLoop(project: javascript.NodeProject): void {
+  project.tryFindObjectFile('package.json')!.addOverride('jest.coverageProvider', 'babel');
+  project.tryFindObjectFile('package.json')!.addOverride('jest.maxWorkers', '100%');
+  project.tryFindObjectFile('.eslintrc.json')!.addOverride('parserOptions.projectService', false);
+  project.tryFindObjectFile('.eslintrc.json')!.addOverride('parserOptions.project', ['./test/tsconfig.json', './tsconfig.json']);
 }

@@ -190,7 +190,7 @@ async function main() {
   const scratch = join(cacheDir(), `run-${process.pid}`);
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
-  const env = { ...process.env, TMPDIR: scratch, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' };
+  const env = { ...process.env, TMPDIR: scratch, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
   const libDirs = LIBRARIES.map((l) => join(ROOT, 'packages', l));
   try {
     for (const lib of LIBRARIES) for (const language of languages) rmSync(join(ROOT, 'packages', lib, 'dist', language), { recursive: true, force: true });
