@@ -109,13 +109,8 @@ s3www.eslint?.allowDevDeps('seeder/**');
 // test/seeder.test.ts against moto_server, where jest cannot instrument it.
 s3www.tryFindObjectFile('package.json')?.addOverride('jest.collectCoverageFrom', ['src/**/*.ts']);
 s3www.addTask('benchmark', {
-  description: 'Seeder peak RSS and throughput against `aws s3 cp` for a 1 GiB source on moto_server (not a test)',
+  description: 'Seeder peak RSS and throughput against `mc cp` and `aws s3 cp` for a 1 GiB source on the real MinIO (`-- --backend moto`: moto_server) (not a test)',
   exec: 'node benchmark/seeder.mjs',
-  receiveArgs: true,
-});
-s3www.addTask('benchmark:minio', {
-  description: 'Seeder peak RSS and throughput against `mc cp` and `aws s3 cp` for a 1 GiB source on the real MinIO (not a test)',
-  exec: 'node benchmark/seeder-minio.mjs',
   receiveArgs: true,
 });
 
@@ -185,7 +180,6 @@ reference.addTask('benchmark', {
   ],
 });
 s3www.tasks.tryFind('benchmark')!.prependExec(compileChanged([cdk8sCommon, s3www]));
-s3www.tasks.tryFind('benchmark:minio')!.prependExec(compileChanged([cdk8sCommon, s3www]));
 // The local stack for Docker Compose, from the dev environment's objects (src/compose.ts).
 reference.addTask('compose', {
   description: 'Write dist/compose/docker-compose.yaml (and the seeder files) from the dev environment',

@@ -1,42 +1,48 @@
-#!/usr/bin/env node
-// Benchmark of the content seeder (not a test): seeds a generated 1 GiB source from a loopback
-// HTTP server into moto_server, measuring the seeder's peak RSS (VmHWM) and throughput, then
-// uploads the same bytes with `aws s3 cp` to the same moto_server, and prints the ratio. One untimed
-// run of each warms moto up (its first upload after a start is 10-20% slower); then each round runs
-// the seeder as the Job does, `aws s3 cp` of a file and `curl | aws s3 cp -`, in an order that
-// rotates from round to round; medians are reported.
+// Benchmark of the content seeder (not a test). A generated source (1 GiB by default) is served
+// from loopback and seeded into a backend by the seeder as the Job runs it (its Node.js flags),
+// and the same bytes are uploaded by the usual command-line tools to the same server, in the same
+// run. Each contender writes a new object; one untimed run of each warms the server up; the order
+// rotates from round to round; medians are reported with each process's peak RSS (VmHWM).
 //
-//   [SEED_QUEUE_SIZE=n SEED_PART_SIZE_MIB=n BENCH_NODE_FLAGS=...] node benchmark/seeder.mjs [--size-mib 1024] [--rounds 1] [--json]
+//   --backend minio (default): a standalone MinIO server built by tools/programs/build.js, against
+//     `mc cp` and `aws s3 cp` of a file, and `curl | mc pipe` (download and upload, like the seeder).
+//   --backend moto: moto_server, against `aws s3 cp` of a file and `curl | aws s3 cp -`.
 //
-// Needs moto_server and awscli (v1) on PATH and a built package (npx projen compile).
+// Usage (from packages/s3www; `npx projen benchmark -- [options]` is the same):
+//   [SEED_QUEUE_SIZE=n SEED_PART_SIZE_MIB=n BENCH_NODE_FLAGS=...] node benchmark/seeder.mjs [--backend minio|moto] [--size-mib 1024] [--rounds 3] [--json]
+//
+// Needs a built package (npx projen compile), awscli on PATH, and `node tools/programs/build.js
+// minio mc` (MinIO) or moto_server on PATH (moto).
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
 // The seeder runs with the Node.js flags of the Job (SEEDER_NODE_FLAGS in src/seeder-job.ts);
 // BENCH_NODE_FLAGS replaces them to compare others.
-const JOB_NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean)
-  ?? createRequire(import.meta.url)('../lib/seeder-job.js').SEEDER_NODE_FLAGS;
+const JOB_NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? require('../lib/seeder-job.js').SEEDER_NODE_FLAGS;
 const SEEDER = join(here, '..', 'assets', 'seeder', 'index.js');
 const MIB = 1024 * 1024;
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+  return i >= 0 ? args[i + 1] : fallback;
 };
-const SIZE = option('size-mib', 1024) * MIB;
-const ROUNDS = option('rounds', 1);
+const BACKEND = option('backend', 'minio');
+const SIZE = Number(option('size-mib', 1024)) * MIB;
+const ROUNDS = Number(option('rounds', 3));
 const JSON_OUTPUT = args.includes('--json');
 
+if (!['minio', 'moto'].includes(BACKEND)) throw new Error(`--backend must be minio or moto, got ${BACKEND}`);
 if (!existsSync(SEEDER)) throw new Error(`${SEEDER} is missing: run "npx projen compile" first`);
 
 /** A 1 MiB block of pseudo-random bytes, repeated: cheap to generate, not compressible per block. */
@@ -54,12 +60,6 @@ function* chunks(size) {
   for (let sent = 0; sent < size; sent += BLOCK.length) yield BLOCK.subarray(0, Math.min(BLOCK.length, size - sent));
 }
 
-function sha256Of(size) {
-  const hash = createHash('sha256');
-  for (const chunk of chunks(size)) hash.update(chunk);
-  return hash.digest('hex');
-}
-
 async function freePort() {
   const server = createNetServer();
   server.listen(0, '127.0.0.1');
@@ -70,20 +70,19 @@ async function freePort() {
   return port;
 }
 
-async function startMoto() {
-  const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const endpoint = `http://localhost:${port}`;
+/** Starts a server process and waits until `ready` answers 200. */
+async function startServer(name, command, commandArgs, env, endpoint, readyPath) {
+  const child = spawn(command, commandArgs, { stdio: 'ignore', env });
   for (let i = 0; i < 150; i++) {
     try {
-      if ((await fetch(`${endpoint}/moto-api/data.json`)).ok) return { endpoint, child };
+      if ((await fetch(`${endpoint}${readyPath}`)).ok) return { endpoint, child };
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGKILL');
-  throw new Error('moto_server did not start');
+  throw new Error(`${name} did not start`);
 }
 
 async function startSource(size) {
@@ -106,12 +105,6 @@ async function startSource(size) {
   return { server, url: `http://127.0.0.1:${server.address().port}/bench.bin` };
 }
 
-/** The part size and queue size the seeder used, from its first log line. */
-function multipartSettings(stdout) {
-  const starting = JSON.parse(stdout.split('\n').find((line) => line.includes('"msg":"seeder starting"')));
-  return { seederPartSizeMiB: starting.partSizeMiB, seederQueueSize: starting.queueSize };
-}
-
 /** Runs a command, sampling its peak resident set (VmHWM) from /proc until it exits. */
 async function measure(command, commandArgs, env) {
   const started = process.hrtime.bigint();
@@ -123,9 +116,7 @@ async function measure(command, commandArgs, env) {
   let peakKib = 0;
   const sample = () => {
     try {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kib = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-      peakKib = Math.max(peakKib, kib);
+      peakKib = Math.max(peakKib, Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0));
     } catch {
       // exited between samples
     }
@@ -138,66 +129,122 @@ async function measure(command, commandArgs, env) {
   return { seconds, peakMib: peakKib / 1024, stdout };
 }
 
+/**
+ * The backend, with the contenders that upload the same bytes to it. Each contender leaves the
+ * bucket without the object first, so the seeder's unchanged-content check never applies.
+ */
+async function startBackend(dir, source, file) {
+  const accessKey = `bench-${randomBytes(4).toString('hex')}`;
+  const secretKey = randomBytes(16).toString('hex');
+  const port = await freePort();
+  const keys = join(dir, 'keys');
+  mkdirSync(keys);
+  writeFileSync(join(keys, 'accessKey'), accessKey);
+  writeFileSync(join(keys, 'secretKey'), secretKey);
+  const aws = { AWS_ACCESS_KEY_ID: accessKey, AWS_SECRET_ACCESS_KEY: secretKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
+  // SEED_PART_SIZE_MIB and SEED_QUEUE_SIZE pass through, to compare settings.
+  const passThrough = Object.fromEntries(['SEED_PART_SIZE_MIB', 'SEED_QUEUE_SIZE'].filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+  const seederEnv = (endpoint) => ({
+    PATH: process.env.PATH, ...passThrough, S3_ENDPOINT: endpoint, S3_BUCKET: 'bench',
+    S3_ACCESS_KEY_FILE: join(keys, 'accessKey'), S3_SECRET_KEY_FILE: join(keys, 'secretKey'),
+    SEED_SOURCES: JSON.stringify([{ url: source.url, key: 'bench.bin' }]),
+  });
+
+  if (BACKEND === 'moto') {
+    const server = await startServer('moto_server', 'moto_server', ['-H', '127.0.0.1', '-p', String(port)], process.env, `http://localhost:${port}`, '/moto-api/data.json');
+    const env = { PATH: process.env.PATH, HOME: join(dir, 'home'), ...aws };
+    const awsCli = (...a) => measure('aws', ['--endpoint-url', server.endpoint, ...a], env);
+    // moto keeps every object in its process: a reset before each run keeps one run's leftovers
+    // from slowing the next.
+    const fresh = async () => {
+      await fetch(`${server.endpoint}/moto-api/reset`, { method: 'POST' });
+      await awsCli('s3', 'mb', 's3://bench');
+    };
+    return {
+      server,
+      compareTo: ['aws'],
+      piped: 'awsPipe',
+      contenders: {
+        aws: async () => { await fresh(); return awsCli('s3', 'cp', '--only-show-errors', file, 's3://bench/bench.bin'); },
+        awsPipe: async () => {
+          await fresh();
+          return measure('sh', ['-c', `curl -sSf ${source.url} | aws --endpoint-url ${server.endpoint} s3 cp --only-show-errors --expected-size ${SIZE} - s3://bench/bench.bin`], env);
+        },
+      },
+      prepareSeeder: fresh,
+      seederEnv: seederEnv(server.endpoint),
+    };
+  }
+
+  const programs = require('../../../tools/programs/build.js');
+  for (const d of ['drive', 'home', 'tmp', 'mc']) mkdirSync(join(dir, 'minio', d), { recursive: true });
+  const server = await startServer('MinIO', programs.programPath('minio'),
+    ['server', join(dir, 'minio', 'drive'), '--address', `127.0.0.1:${port}`, '--certs-dir', join(dir, 'minio', 'home', 'certs')],
+    { PATH: '/usr/bin:/bin', HOME: join(dir, 'minio', 'home'), TMPDIR: join(dir, 'minio', 'tmp'), MINIO_ROOT_USER: accessKey, MINIO_ROOT_PASSWORD: secretKey, MINIO_BROWSER: 'off' },
+    `http://127.0.0.1:${port}`, '/minio/health/cluster');
+  const mc = programs.programPath('mc');
+  const host = new URL(server.endpoint);
+  host.username = accessKey;
+  host.password = secretKey;
+  const mcConfig = join(dir, 'minio', 'mc');
+  const env = {
+    PATH: process.env.PATH, HOME: mcConfig, MC_CONFIG_DIR: mcConfig, MC_HOST_bench: host.href.replace(/\/$/, ''),
+    ...aws, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
+  await measure(mc, ['mb', '--ignore-existing', 'bench/bench'], env);
+  const remove = () => measure(mc, ['rm', '--force', 'bench/bench/bench.bin'], env).catch(() => undefined);
+  return {
+    server,
+    compareTo: ['mc', 'aws'],
+    piped: 'mcPipe',
+    contenders: {
+      mc: async () => { await remove(); return measure(mc, ['cp', '--quiet', file, 'bench/bench/bench.bin'], env); },
+      aws: async () => { await remove(); return measure('aws', ['--endpoint-url', server.endpoint, 's3', 'cp', '--only-show-errors', file, 's3://bench/bench.bin'], env); },
+      mcPipe: async () => { await remove(); return measure('sh', ['-c', `curl -sSf ${source.url} | ${mc} pipe --quiet bench/bench/bench.bin`], env); },
+    },
+    prepareSeeder: remove,
+    seederEnv: seederEnv(server.endpoint),
+  };
+}
+
+const LABELS = { seeder: 'seeder', mc: 'mc cp', aws: 'aws s3 cp', mcPipe: 'curl | mc pipe', awsPipe: 'curl | aws s3 cp -' };
+
 async function main() {
-  const sha256 = sha256Of(SIZE);
-  const moto = await startMoto();
-  const source = await startSource(SIZE);
   const dir = mkdtempSync(join(tmpdir(), 's3www-bench-'));
+  const source = await startSource(SIZE);
   const file = join(dir, 'bench.bin');
   const out = createWriteStream(file);
   for (const chunk of chunks(SIZE)) if (!out.write(chunk)) await once(out, 'drain');
   out.end();
   await once(out, 'finish');
 
-  const baseEnv = {
-    PATH: process.env.PATH, HOME: process.env.HOME ?? '/root',
-    AWS_ACCESS_KEY_ID: 'benchmark', AWS_SECRET_ACCESS_KEY: 'benchmark', AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true',
-    // SEED_PART_SIZE_MIB and SEED_QUEUE_SIZE pass through, to compare settings.
-    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('SEED_'))),
-  };
   const rounds = [];
+  let backend;
   try {
-    // moto keeps every object in its process: a reset before each run keeps one run's leftovers
-    // from slowing the next, and the order rotates so that no contender always goes first.
-    const fresh = () => fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
-    const seed = async (flags) => {
-      await fresh();
-      const run = await measure(process.execPath, [...flags, SEEDER], {
-        ...baseEnv, S3_ENDPOINT: moto.endpoint, S3_BUCKET: 'bench',
-        SEED_SOURCES: JSON.stringify([{ url: source.url, key: 'bench.bin', sha256 }]),
-      });
+    backend = await startBackend(dir, source, file);
+    const seed = async () => {
+      await backend.prepareSeeder();
+      const run = await measure(process.execPath, [...JOB_NODE_FLAGS, SEEDER], backend.seederEnv);
       if (!run.stdout.includes('"msg":"uploaded"')) throw new Error(`the seeder did not upload: ${run.stdout}`);
       return run;
     };
-    const copy = async () => {
-      await fresh();
-      await measure('aws', ['--endpoint-url', moto.endpoint, 's3', 'mb', 's3://bench'], baseEnv);
-      return measure('aws', ['--endpoint-url', moto.endpoint, 's3', 'cp', '--only-show-errors', file, 's3://bench/bench.bin'], baseEnv);
-    };
-    // The seeder downloads and uploads; `aws s3 cp` of a file only uploads. The same download piped
-    // into `aws s3 cp -` is the like-for-like comparison (time only: the RSS would be the shell's).
-    const pipe = async () => {
-      await fresh();
-      await measure('aws', ['--endpoint-url', moto.endpoint, 's3', 'mb', 's3://bench'], baseEnv);
-      return measure('sh', ['-c', `curl -sSf ${source.url} | aws --endpoint-url ${moto.endpoint} s3 cp --only-show-errors --expected-size ${SIZE} - s3://bench/bench.bin`], baseEnv);
-    };
-    await seed(JOB_NODE_FLAGS);
-    await copy();
+    const runs = [['seeder', seed], ...Object.entries(backend.contenders)];
+    // One untimed run of each: a server's first write of a size allocates its buffers.
+    for (const [, run] of runs) await run();
     for (let round = 1; round <= ROUNDS; round++) {
-      const runs = [['seeder', () => seed(JOB_NODE_FLAGS)], ['aws', copy], ['piped', pipe]];
       const shift = (round - 1) % runs.length;
       const results = {};
       for (const [name, run] of [...runs.slice(shift), ...runs.slice(0, shift)]) results[name] = await run();
-      const { seeder, aws, piped } = results;
-      rounds.push({ round, seeder, aws, piped });
+      rounds.push(results);
       if (!JSON_OUTPUT) {
-        console.log(`round ${round}: seeder ${seeder.seconds.toFixed(1)} s, peak RSS ${seeder.peakMib.toFixed(1)} MiB; `
-          + `aws s3 cp ${aws.seconds.toFixed(1)} s, peak RSS ${aws.peakMib.toFixed(1)} MiB; `
-          + `curl | aws s3 cp - ${piped.seconds.toFixed(1)} s`);
+        console.log(`round ${round}: ${runs.map(([name]) => `${LABELS[name]} ${results[name].seconds.toFixed(1)} s, ${results[name].peakMib.toFixed(1)} MiB`).join('; ')}`);
       }
     }
   } finally {
-    moto.child.kill('SIGTERM');
+    if (backend) {
+      backend.server.child.kill('SIGTERM');
+      await once(backend.server.child, 'exit');
+    }
     source.server.closeAllConnections();
     source.server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -205,33 +252,40 @@ async function main() {
 
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const mib = SIZE / MIB;
-  const seederSeconds = median(rounds.map((r) => r.seeder.seconds));
-  const awsSeconds = median(rounds.map((r) => r.aws.seconds));
+  const seconds = (name) => median(rounds.map((r) => r[name].seconds));
+  const rate = (name) => Math.round((mib / seconds(name)) * 10) / 10;
+  const peak = (name) => Math.round(Math.max(...rounds.map((r) => r[name].peakMib)) * 10) / 10;
+  const ratio = (name) => Math.round((seconds(name) / seconds('seeder')) * 100) / 100;
+  const faster = backend.compareTo.reduce((a, b) => (seconds(a) <= seconds(b) ? a : b));
+  const starting = JSON.parse(rounds[0].seeder.stdout.split('\n').find((line) => line.includes('"msg":"seeder starting"')));
   const result = {
     date: new Date().toISOString(),
     node: process.version,
+    backend: BACKEND,
     sizeMiB: mib,
     rounds: ROUNDS,
-    seederPeakRssMiB: Math.round(Math.max(...rounds.map((r) => r.seeder.peakMib)) * 10) / 10,
-    seederMiBps: Math.round((mib / seederSeconds) * 10) / 10,
     seederNodeFlags: JOB_NODE_FLAGS.join(' '),
-    ...multipartSettings(rounds[0].seeder.stdout),
-    awsPeakRssMiB: Math.round(Math.max(...rounds.map((r) => r.aws.peakMib)) * 10) / 10,
-    awsMiBps: Math.round((mib / awsSeconds) * 10) / 10,
-    throughputRatio: Math.round((awsSeconds / seederSeconds) * 100) / 100,
-    roundRatios: rounds.map((r) => Math.round((r.aws.seconds / r.seeder.seconds) * 100) / 100),
-    pipedAwsMiBps: Math.round((mib / median(rounds.map((r) => r.piped.seconds))) * 10) / 10,
-    pipedThroughputRatio: Math.round((median(rounds.map((r) => r.piped.seconds)) / seederSeconds) * 100) / 100,
+    seederPartSizeMiB: starting.partSizeMiB,
+    seederQueueSize: starting.queueSize,
+    miBps: Object.fromEntries(Object.keys(rounds[0]).map((name) => [name, rate(name)])),
+    peakRssMiB: Object.fromEntries(Object.keys(rounds[0]).map((name) => [name, peak(name)])),
+    faster,
+    ratioToFaster: ratio(faster),
+    roundRatiosToFaster: rounds.map((r) => Math.round((r[faster].seconds / r.seeder.seconds) * 100) / 100),
+    ratios: Object.fromEntries(Object.keys(backend.contenders).map((name) => [name, ratio(name)])),
   };
-  const goals = { peakRss: result.seederPeakRssMiB <= 128, ratio: result.throughputRatio >= 1.0 };
+  const goals = { peakRss: result.peakRssMiB.seeder <= 128, ratio: result.ratioToFaster >= 1.0 };
   if (JSON_OUTPUT) {
     console.log(JSON.stringify({ ...result, goals }));
-  } else {
-    console.log(`seeder (node ${result.seederNodeFlags}, parts of ${result.seederPartSizeMiB} MiB, ${result.seederQueueSize} in flight): ${result.seederMiBps} MiB/s, peak RSS ${result.seederPeakRssMiB} MiB (goal <= 128: ${goals.peakRss ? 'met' : 'MISSED'})`);
-    console.log(`aws s3 cp:  ${result.awsMiBps} MiB/s, peak RSS ${result.awsPeakRssMiB} MiB`);
-    console.log(`ratio seeder/aws throughput: ${result.throughputRatio} of medians (goal >= 1.0: ${goals.ratio ? 'met' : 'MISSED'}); per round ${result.roundRatios.join(', ')}`);
-    console.log(`curl | aws s3 cp - (download and upload, like the seeder): ${result.pipedAwsMiBps} MiB/s; ratio seeder/piped ${result.pipedThroughputRatio}`);
+    return;
   }
+  console.log(`seeder (node ${result.seederNodeFlags}, parts of ${result.seederPartSizeMiB} MiB, ${result.seederQueueSize} in flight): ${result.miBps.seeder} MiB/s, peak RSS ${result.peakRssMiB.seeder} MiB (goal <= 128: ${goals.peakRss ? 'met' : 'MISSED'})`);
+  for (const name of Object.keys(backend.contenders)) {
+    // A pipe's peak RSS is the shell's, so only its time is reported.
+    const memory = name.endsWith('Pipe') ? '' : `, peak RSS ${result.peakRssMiB[name]} MiB`;
+    console.log(`${LABELS[name]}: ${result.miBps[name]} MiB/s${memory}; ratio seeder / it ${result.ratios[name]}`);
+  }
+  console.log(`ratio seeder / ${LABELS[faster]} (the faster upload of a file): ${result.ratioToFaster} of medians (goal >= 1.0: ${goals.ratio ? 'met' : 'MISSED'}); per round ${result.roundRatiosToFaster.join(', ')}`);
 }
 
 await main();
