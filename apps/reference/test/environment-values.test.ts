@@ -4,13 +4,11 @@
  * reaching the output (a prop the stack no longer passes, a default that wins instead) fails,
  * whatever the value is.
  */
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { EnvironmentName } from '../src/environment-config';
 import { ENVIRONMENTS } from '../src/environments';
-import { environmentApp, readOutput, SynthesizedEnvironment } from '../src/synthesis';
+import { SynthesizedEnvironment } from '../src/synthesis';
+import { synthesizedOnce } from './support/synthesized';
 
 type Json = Record<string, any>;
 
@@ -41,14 +39,10 @@ const mainContainer = (workload: Json) => workload.spec.template.spec.containers
 
 describe.each(Object.values(EnvironmentName))('environment %s: every configured value reaches the output', (name) => {
   const config = ENVIRONMENTS[name];
+  const synthesized = synthesizedOnce(name);
   let out: SynthesizedEnvironment;
-  const base = mkdtempSync(join(tmpdir(), `values-${name}-`));
-  afterAll(() => rmSync(base, { recursive: true, force: true }));
   beforeAll(() => {
-    const folders = { cdkOut: join(base, 'cdk.out'), manifests: join(base, 'manifests') };
-    const built = environmentApp(name, folders);
-    built.app.synth();
-    out = readOutput(built, folders);
+    out = synthesized();
   });
 
   test('network: CIDR, zones, NAT gateways, flow-log retention', () => {

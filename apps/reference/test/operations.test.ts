@@ -4,8 +4,7 @@
  * availability objective's rules (the real promtool), the CloudWatch alarms and their topic, the
  * budget, the disaster recovery copy, and the context values that configure them.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -14,7 +13,8 @@ import { runPromtool } from '../../../tools/testing/promtool';
 import { DEFAULT_DR_REGION, EnvironmentName } from '../src/environment-config';
 import { ENVIRONMENTS } from '../src/environments';
 import { buildReferenceApp } from '../src/reference-app';
-import { committedContext, environmentApp, readOutput, SynthesizedEnvironment } from '../src/synthesis';
+import { committedContext, SynthesizedEnvironment } from '../src/synthesis';
+import { synthesizedOnce } from './support/synthesized';
 
 type Json = Record<string, any>;
 
@@ -45,16 +45,12 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
   const config = ENVIRONMENTS[name];
   const monitored = config.operations?.prometheusRetention !== undefined;
   const copied = config.operations?.backupCopyRetention !== undefined;
+  const synthesized = synthesizedOnce(name);
   let out: SynthesizedEnvironment;
   let template: Json;
   let topic: string;
-  const base = mkdtempSync(join(tmpdir(), `operations-${name}-`));
-  afterAll(() => rmSync(base, { recursive: true, force: true }));
   beforeAll(() => {
-    const folders = { cdkOut: join(base, 'cdk.out'), manifests: join(base, 'manifests') };
-    const built = environmentApp(name, folders);
-    built.app.synth();
-    out = readOutput(built, folders);
+    out = synthesized();
     template = out.templates[`${out.stackName}.template.json`];
     [[topic]] = resourcesOf(template, 'AWS::SNS::Topic');
   });
