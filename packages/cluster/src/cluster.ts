@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cdk8s from 'cdk8s';
 import { Construct, DependencyGroup } from 'constructs';
+import { NamespaceAccess, namespaceAccessPolicy, namespaceAccessPolicyName, NamespaceAccessOptions } from './access';
 import { addManagedAddons, AddonVersions, ManagedAddons, resolveAddonVersions } from './addons';
 import { addClusterAlarms, LoadBalancerAlarms, LoadBalancerAlarmsOptions } from './alarms';
 import { CHAT_WEBHOOK_KEY, CHAT_WEBHOOK_SECRET } from './alertmanager';
@@ -28,7 +29,7 @@ import { addManagedNodeGroup } from './node-group';
 import { DEFAULT_RUNBOOK_BASE_URL, NotificationOptions, Notifications } from './notifications';
 import { PodIdentity, PodIdentityOptions } from './pod-identity';
 import { defaultStorageClass } from './storage-class';
-import { checkDnsLabel, checkDnsSubdomain, checkLogRetention } from './validation';
+import { checkDnsLabel, checkDnsSubdomain, checkLogRetention, checkRoleArn } from './validation';
 
 /** Properties of a {@link Cluster}. */
 export interface ClusterProps {
@@ -86,7 +87,7 @@ export interface ClusterProps {
 
   /**
    * IAM roles that get cluster-admin through EKS access entries. Nobody else does: the identity that
-   * deploys the stack gets no implicit admin access.
+   * deploys the stack gets no implicit admin access. Narrower access: `grantNamespaceAccess`.
    * @default - no admins
    */
   readonly admins?: iam.IRole[];
@@ -190,7 +191,7 @@ export interface ClusterProps {
  * declare const vpc: ec2.IVpc;
  * const cluster = new Cluster(this, 'Cluster', { vpc });
  */
-export class Cluster extends Construct {
+export class Cluster extends Construct implements ec2.IConnectable {
   /**
    * The underlying aws-eks-v2 cluster. It is kubectl-enabled (has the kubectl provider) unless
    * `kubectlEnabled` is `false`.
@@ -199,6 +200,13 @@ export class Cluster extends Construct {
 
   /** The VPC the cluster runs in. */
   public readonly vpc: ec2.IVpc;
+
+  /**
+   * The security groups of the API endpoint's network interfaces (the cluster security group EKS creates,
+   * and the control plane's own), with port 443 as the default: `cluster.connections.allowFrom(bastion,
+   * ec2.Port.tcp(443))` lets a bastion reach a private endpoint. aws-eks-v2's `connections`.
+   */
+  public readonly connections: ec2.Connections;
 
   /** The Kubernetes version. */
   public readonly version: eks.KubernetesVersion;
@@ -258,7 +266,8 @@ export class Cluster extends Construct {
   private readonly managedAddons: ManagedAddons;
   private readonly nodeGroupList: eks.Nodegroup[] = [];
   private readonly nodeGroupNames = new Set<string>();
-  private readonly adminArns = new Set<string>();
+  /** The access entry of each principal ARN given access through this construct, and what it holds. */
+  private readonly access = new Map<string, { entry: eks.AccessEntry; admin: boolean; namespaced: Set<NamespaceAccess> }>();
   /** Everything Kubernetes content waits for: kubectl access, nodes and add-ons. */
   private readonly ready = new DependencyGroup();
   /** The components content waits for (and outlives), so e.g. load balancers are deleted before their controller. */
@@ -370,6 +379,7 @@ export class Cluster extends Construct {
       // The kubectl provider is created with the cluster, so the components below are there without content.
       kubectlProviderOptions: this.kubectlEnabled ? kubectlProviderOptions(this) : undefined,
     });
+    this.connections = this.eksCluster.connections;
     acknowledgeManagedPolicies(role, 'EKS requires AmazonEKSClusterPolicy (plus the Auto Mode compute, storage, load balancing and networking policies) on the cluster role; AWS keeps them in step with EKS');
     if (this.eksCluster.kubectlProvider) acknowledgeKubectlProvider(this.eksCluster.kubectlProvider);
     const cfnCluster = this.eksCluster.node.defaultChild as CfnResource;
@@ -449,14 +459,64 @@ export class Cluster extends Construct {
 
   /** Gives an IAM role cluster-admin through an access entry (`AmazonEKSClusterAdminPolicy`, cluster scope). */
   public addAdmin(id: string, role: iam.IRole): eks.AccessEntry {
-    if (!Token.isUnresolved(role.roleArn)) {
-      if (this.adminArns.has(role.roleArn)) {
-        throw new Error(`'admins' must name each role once (EKS allows one access entry per principal), got ${role.roleArn} twice`);
-      }
-      this.adminArns.add(role.roleArn);
+    checkRoleArn('admins', role.roleArn);
+    const existing = this.access.get(role.roleArn);
+    if (existing?.admin) {
+      throw new Error(`'admins' must name each role once (EKS allows one access entry per principal), got ${role.roleArn} twice`);
+    }
+    if (existing) {
+      throw new Error(`'admins' must not name ${role.roleArn}, which 'grantNamespaceAccess' already gave ${[...existing.namespaced].map((a) => namespaceAccessPolicyName(a)).join(' and ')} `
+        + '(EKS allows one access entry per principal, and cluster-admin includes it): remove the namespaced grant');
     }
     // Prefixed so an id never collides with the aws-eks-v2 cluster's own children.
-    return this.eksCluster.grantClusterAdmin(`Admin${id}`, role.roleArn);
+    const entry = this.eksCluster.grantClusterAdmin(`Admin${id}`, role.roleArn);
+    this.access.set(role.roleArn, { entry, admin: true, namespaced: new Set() });
+    return entry;
+  }
+
+  /**
+   * Gives an IAM role view or edit access to named namespaces only, through an EKS access entry with a
+   * namespace-scoped access policy: `AmazonEKSViewPolicy` (`NamespaceAccess.VIEW`) or `AmazonEKSEditPolicy`
+   * (`NamespaceAccess.EDIT`), which EKS authorizes like the Kubernetes `view` and `edit` ClusterRoles bound
+   * in those namespaces. The role gets nothing outside them, not even the list of namespaces.
+   *
+   * One access entry per role, as EKS requires: a role may get both levels on different namespaces (one
+   * call each), but each level once, and not if it is one of `admins`.
+   *
+   * @example
+   * declare const cluster: Cluster;
+   * declare const support: iam.IRole;
+   * cluster.grantNamespaceAccess('Support', support, { namespaces: ['web'], access: NamespaceAccess.VIEW });
+   *
+   * @param id scope of the access entry (the first grant to a role creates it)
+   * @param role the IAM role people assume (its ARN, not an assumed-role session ARN)
+   * @param options the namespaces and the access level
+   * @returns the role's access entry
+   */
+  public grantNamespaceAccess(id: string, role: iam.IRole, options: NamespaceAccessOptions): eks.AccessEntry {
+    checkRoleArn('role', role.roleArn);
+    const policy = namespaceAccessPolicy(options);
+    const access = options.access ?? NamespaceAccess.VIEW;
+    const existing = this.access.get(role.roleArn);
+    if (existing?.admin) {
+      throw new Error(`'role' of 'grantNamespaceAccess' must not be one of 'admins', got ${role.roleArn}: cluster-admin already includes ${namespaceAccessPolicyName(access)} in every namespace`);
+    }
+    if (existing?.namespaced.has(access)) {
+      throw new Error(`'grantNamespaceAccess' must give each role NamespaceAccess.${access} once (EKS associates each access policy once per access entry), `
+        + `got ${role.roleArn} twice: list all its namespaces in one call`);
+    }
+    // Prefixed so an id never collides with the aws-eks-v2 cluster's own children. aws-eks-v2 adds the
+    // policy to the role's entry when it has one, and creates the entry under this id otherwise.
+    const entryId = `NamespaceAccess${id}`;
+    this.eksCluster.grantAccess(entryId, role.roleArn, [policy]);
+    if (existing) {
+      existing.namespaced.add(access);
+      return existing.entry;
+    }
+    const entry = this.eksCluster.node.findChild(entryId);
+    if (!(entry instanceof eks.AccessEntry)) throw new Error(`aws-eks-v2 created no access entry '${entryId}' for ${role.roleArn}`);
+    this.access.set(role.roleArn, { entry, admin: false, namespaced: new Set([access]) });
+    return entry;
   }
 
   /**

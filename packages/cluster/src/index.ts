@@ -1,3 +1,4 @@
+export { NamespaceAccess, NamespaceAccessOptions } from './access';
 export * from './addons';
 export { LoadBalancerAlarms, LoadBalancerAlarmsOptions, LoadBalancerAlarmsProps } from './alarms';
 export * from './backup';

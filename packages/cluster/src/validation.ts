@@ -18,6 +18,18 @@ export function checkDnsSubdomain(prop: string, value: string): void {
   }
 }
 
+// What an EKS access entry takes for a role: the role's own ARN, path included.
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+
+/** Throws unless the value is an IAM role ARN (not an assumed-role session, a user or a name). */
+export function checkRoleArn(prop: string, arn: string): void {
+  if (Token.isUnresolved(arn) || ROLE_ARN.test(arn)) return;
+  const hint = /^arn:aws[a-z-]*:sts::\d{12}:assumed-role\//.test(arn)
+    ? ": that is an assumed-role session, give the role's ARN (arn:aws:iam::<account>:role/<name>)"
+    : '';
+  throw new Error(`'${prop}' must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${arn}'${hint}`);
+}
+
 /** The retention periods CloudWatch Logs accepts, in days (`logs.RetentionDays`; 9999 is INFINITE). */
 const LOG_RETENTION_DAYS = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
 

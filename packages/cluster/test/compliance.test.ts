@@ -2,10 +2,12 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Duration } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { expectCfnLintClean, nagApp, nagErrors, NagFinding } from '../../../tools/testing/cloudformation';
-import { AutoModeNodePool, Capacity, ChatWebhook, Cluster, ClusterProps } from '../src';
+import { AutoModeNodePool, Capacity, ChatWebhook, Cluster, ClusterProps, NamespaceAccess } from '../src';
 import { addContent, clusterStack, vpcStack } from './fixtures';
 
 const OPERATIONS: Partial<ClusterProps> = {
@@ -35,6 +37,17 @@ const scenarios: Record<string, (app: App) => ReturnType<typeof clusterStack>> =
     endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24'),
   }, app),
   'private-endpoint': (app) => clusterStack({ endpointAccess: eks.EndpointAccess.PRIVATE }, app),
+  // A private API with a way in and namespaced viewers and editors beside an admin.
+  'private-endpoint-with-namespaced-access': (app) => {
+    const s = clusterStack({ endpointAccess: eks.EndpointAccess.PRIVATE }, app);
+    const role = (id: string) => iam.Role.fromRoleArn(s.stack, id, `arn:aws:iam::123456789012:role/${id.toLowerCase()}`);
+    s.cluster.addAdmin('Ops', role('Ops'));
+    s.cluster.grantNamespaceAccess('Support', role('Support'), { namespaces: ['web', 'batch'], access: NamespaceAccess.VIEW });
+    s.cluster.grantNamespaceAccess('Developers', role('Developers'), { namespaces: ['web'], access: NamespaceAccess.EDIT });
+    const bastion = new ec2.SecurityGroup(s.stack, 'Bastion', { vpc: s.cluster.vpc, allowAllOutbound: false });
+    s.cluster.connections.allowFrom(bastion, ec2.Port.tcp(443));
+    return s;
+  },
   // GitOps: no kubectl Lambda, the native operations options only.
   'lean': (app) => clusterStack({
     kubectlEnabled: false,

@@ -9,7 +9,7 @@ describe('public API docs', () => {
     expect(structNames(packageDir)).toEqual(expect.arrayContaining([
       'ClusterProps', 'NodeGroupOptions', 'AddonVersions', 'SyncSecretOptions', 'PodIdentityOptions',
       'ContainerLogsOptions', 'MonitoringOptions', 'BackupOptions', 'BudgetOptions', 'CostTags',
-      'NotificationOptions', 'SlackWebhookOptions', 'LoadBalancerAlarmsOptions',
+      'NotificationOptions', 'SlackWebhookOptions', 'LoadBalancerAlarmsOptions', 'NamespaceAccessOptions',
     ]));
   });
 

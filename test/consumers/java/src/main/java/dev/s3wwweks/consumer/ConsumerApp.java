@@ -8,6 +8,8 @@ import java.util.Map;
 
 import dev.s3wwweks.cluster.Capacity;
 import dev.s3wwweks.cluster.Cluster;
+import dev.s3wwweks.cluster.NamespaceAccess;
+import dev.s3wwweks.cluster.NamespaceAccessOptions;
 import dev.s3wwweks.cluster.NodeGroupOptions;
 import dev.s3wwweks.minio.Minio;
 import dev.s3wwweks.network.Network;
@@ -20,7 +22,11 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.ec2.BastionHostLinux;
 import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.eks_v2.AccessEntry;
+import software.amazon.awscdk.services.eks_v2.EndpointAccess;
 import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.Role;
@@ -31,7 +37,8 @@ import org.cdk8s.plus33.Pods;
 import org.cdk8s.plus33.PodsSelectOptions;
 
 /**
- * A Java user's CDK app: a Network and a Cluster on it (two node groups, an admin role), with a cdk8s
+ * A Java user's CDK app: a Network and a Cluster on it (two node groups, an admin role, a viewer of one
+ * namespace, a private API endpoint reached through the network's bastion), with a cdk8s
  * chart of MinIO and s3www added to the cluster; synthesized offline and checked on the CloudFormation
  * template. Exits non-zero on the first failed check.
  */
@@ -56,6 +63,7 @@ public final class ConsumerApp {
         Cluster cluster = Cluster.Builder.create(stack, "Cluster")
                 .vpc(network.getVpc())
                 .clusterName("consumer")
+                .endpointAccess(EndpointAccess.PRIVATE)
                 .admins(List.of(ops))
                 .capacity(Capacity.nodeGroups(
                         NodeGroupOptions.builder().name("general")
@@ -64,6 +72,11 @@ public final class ConsumerApp {
                                 .instanceTypes(List.of(new InstanceType("c7i.large"))).minSize(0).maxSize(3)
                                 .labels(Map.of("workload", "batch")).build()))
                 .build();
+        IRole support = Role.fromRoleArn(stack, "Support", "arn:aws:iam::111111111111:role/support");
+        AccessEntry supportEntry = cluster.grantNamespaceAccess("Support", support, NamespaceAccessOptions.builder()
+                .namespaces(List.of("web")).access(NamespaceAccess.VIEW).build());
+        BastionHostLinux bastion = network.addBastion("Bastion");
+        cluster.getConnections().allowFrom(bastion, Port.tcp(443));
 
         org.cdk8s.App k8sApp = new org.cdk8s.App();
         Chart chart = new Chart(k8sApp, "web");
@@ -114,6 +127,24 @@ public final class ConsumerApp {
                         "PolicyArn", Map.of("Fn::Join", List.of("", List.of(
                                 "arn:", Map.of("Ref", "AWS::Partition"), ":eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy")))))));
         checked.add("admin access entry");
+
+        template.hasResourceProperties("AWS::EKS::Cluster", Map.of(
+                "ResourcesVpcConfig", Match.objectLike(Map.of("EndpointPublicAccess", false, "EndpointPrivateAccess", true))));
+        template.hasResourceProperties("AWS::EKS::AccessEntry", Map.of(
+                "PrincipalArn", "arn:aws:iam::111111111111:role/support",
+                "AccessPolicies", List.of(Map.of(
+                        "AccessScope", Map.of("Type", "namespace", "Namespaces", List.of("web")),
+                        "PolicyArn", Map.of("Fn::Join", List.of("", List.of(
+                                "arn:", Map.of("Ref", "AWS::Partition"), ":eks::aws:cluster-access-policy/AmazonEKSViewPolicy")))))));
+        if (supportEntry.getAccessEntryName() == null) {
+            throw new AssertionError("grantNamespaceAccess returned no access entry");
+        }
+        template.resourcePropertiesCountIs("AWS::EC2::SecurityGroupIngress", Map.of(
+                "IpProtocol", "tcp", "FromPort", 443, "ToPort", 443,
+                "SourceSecurityGroupId", Map.of("Fn::GetAtt", List.of(
+                        stack.getLogicalId((software.amazon.awscdk.CfnElement) bastion.getConnections().getSecurityGroups().get(0).getNode().getDefaultChild()),
+                        "GroupId"))), 2);
+        checked.add("private endpoint; a namespaced view access entry; the bastion let into the endpoint's 2 security groups on 443");
 
         // The chart became one kubectl manifest resource of the cluster, holding the chart's objects.
         String manifestId = stack.getLogicalId((software.amazon.awscdk.CfnElement) manifest.getNode().getDefaultChild());
