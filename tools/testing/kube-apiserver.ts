@@ -4,6 +4,8 @@
  *
  * - Authentication is real: a bearer token from a token file made at start, mapped to a user in
  *   `system:masters` (cluster-admin through the bootstrap RBAC policy); authorization is Node,RBAC.
+ *   Other users named at start get tokens of their own and no group: RBAC objects decide what they may do
+ *   ({@link KubernetesServer.kubectlAs}).
  * - TLS is real: a CA and a serving certificate for 127.0.0.1 made at start with openssl.
  * - Service-account tokens are signed with a key pair made at start.
  * - Admission is the server's default plugin set (no flag changes it): NamespaceLifecycle,
@@ -13,8 +15,9 @@
  *   server's flag, is what keeps them out of a namespace.
  *
  * No controller-manager runs: nothing creates pods, volume claims or a namespace's `default`
- * ServiceAccount, and nothing finishes a namespace's deletion. {@link KubernetesServer.reset} does
- * the last itself, as the namespace controller would.
+ * ServiceAccount, nothing finishes a namespace's deletion and nothing fills the aggregated ClusterRoles
+ * (`admin`, `edit`, `view`). {@link KubernetesServer.reset} and {@link KubernetesServer.aggregateClusterRoles}
+ * do the two last themselves, as the namespace and clusterrole-aggregation controllers would.
  *
  * Everything lives in one folder under os.tmpdir() (the test run's scratch folder), removed on stop;
  * a watchdog kills the servers and removes the folder if the test process dies first.
@@ -63,6 +66,8 @@ export interface KubernetesServer {
   kubectl(args: string[], input?: string): KubectlResult;
   /** Runs kubectl and throws with its output when it fails. */
   kubectlOk(args: string[], input?: string): string;
+  /** Runs the pinned kubectl as one of the `users` named at start, with its own token and kubeconfig. */
+  kubectlAs(user: string, args: string[], input?: string): KubectlResult;
   /** A raw request as the cluster-admin user; `path` starts with /api or /apis. */
   request(method: string, path: string, body?: unknown, contentType?: string): Promise<ApiResponse>;
   /**
@@ -75,6 +80,12 @@ export interface KubernetesServer {
   markBaseline(): Promise<void>;
   /** Creates a namespace's `default` ServiceAccount, as the controller-manager would. */
   createDefaultServiceAccount(namespace: string): Promise<void>;
+  /**
+   * Gives every ClusterRole with an aggregation rule (`admin`, `edit`, `view` among the bootstrap ones) the
+   * rules of the ClusterRoles its selectors match, as the controller-manager's clusterrole-aggregation
+   * controller would; until then their rules are empty. Run it again after adding roles that aggregate.
+   */
+  aggregateClusterRoles(): Promise<void>;
   /** Stops the servers and removes the folder (idempotent). */
   stop(): Promise<void>;
 }
@@ -82,8 +93,19 @@ export interface KubernetesServer {
 /** Namespaces the API server makes itself. */
 const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
+/** Options of {@link startKubernetes}. */
+export interface KubernetesOptions {
+  /** How long to wait for the API server to be ready (default 60 s). */
+  readonly timeoutMs?: number;
+  /**
+   * Users besides the cluster-admin, each authenticated by a token of its own and in no group (the server
+   * adds `system:authenticated`): they may do only what RBAC objects grant them. Default: none.
+   */
+  readonly users?: string[];
+}
+
 /** Starts etcd and kube-apiserver on 127.0.0.1 and resolves once the API server is ready. */
-export async function startKubernetes(options: { timeoutMs?: number } = {}): Promise<KubernetesServer> {
+export async function startKubernetes(options: KubernetesOptions = {}): Promise<KubernetesServer> {
   for (const dir of ['/opt/kubectl', '/opt/awscli']) {
     // The kubectl handler puts these first on its PATH (the Lambda layers); here they would shadow ours.
     if (existsSync(dir)) throw new Error(`${dir} exists on this machine: it would shadow the pinned kubectl in the kubectl handler's PATH`);
@@ -103,7 +125,15 @@ export async function startKubernetes(options: { timeoutMs?: number } = {}): Pro
     const pki = makeCertificates(dir);
     const token = randomBytes(24).toString('hex');
     const tokens = join(dir, 'tokens.csv');
-    writeFileSync(tokens, `${token},s3www-eks-test-admin,s3www-eks-test-admin,"system:masters"\n`, { mode: 0o600 });
+    const users = options.users ?? [];
+    for (const user of users) {
+      if (!/^[a-z0-9][a-z0-9.:@-]*$/.test(user) || user === 's3www-eks-test-admin') throw new Error(`user ${JSON.stringify(user)}: a new lowercase name without commas or quotes`);
+    }
+    const userTokens = new Map(users.map((user) => [user, randomBytes(24).toString('hex')]));
+    writeFileSync(tokens, [
+      `${token},s3www-eks-test-admin,s3www-eks-test-admin,"system:masters"`,
+      ...[...userTokens].map(([user, userToken]) => `${userToken},${user},${user}`),
+    ].join('\n') + '\n', { mode: 0o600 });
     const [etcdClient, etcdPeer, securePort] = [await freePort(), await freePort(), await freePort()];
     const url = `https://127.0.0.1:${securePort}`;
 
@@ -130,15 +160,21 @@ export async function startKubernetes(options: { timeoutMs?: number } = {}): Pro
     ], join(dir, 'kube-apiserver.log')));
     watchdog = startWatchdog(children.map((c) => c.pid!), dir);
 
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, JSON.stringify({
+    const writeKubeconfig = (file: string, user: string, userToken: string) => writeFileSync(file, JSON.stringify({
       'apiVersion': 'v1',
       'kind': 'Config',
       'clusters': [{ name: 'test', cluster: { 'server': url, 'certificate-authority': pki.caCert } }],
-      'users': [{ name: 's3www-eks-test-admin', user: { token } }],
-      'contexts': [{ name: 'test', context: { cluster: 'test', user: 's3www-eks-test-admin' } }],
+      'users': [{ name: user, user: { token: userToken } }],
+      'contexts': [{ name: 'test', context: { cluster: 'test', user } }],
       'current-context': 'test',
     }), { mode: 0o600 });
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeKubeconfig(kubeconfig, 's3www-eks-test-admin', token);
+    const userKubeconfigs = new Map([...userTokens].map(([user, userToken]) => {
+      const file = join(dir, `kubeconfig-${user.replace(/[^a-z0-9.-]/g, '_')}`);
+      writeKubeconfig(file, user, userToken);
+      return [user, file];
+    }));
     const ca = readFileSync(pki.caCert);
     const request = (method: string, path: string, body?: unknown, contentType = 'application/json') =>
       apiRequest({ url, ca, token }, method, path, body, contentType);
@@ -146,11 +182,12 @@ export async function startKubernetes(options: { timeoutMs?: number } = {}): Pro
     await waitReady(request, children, dir, options.timeoutMs ?? 60_000);
     const env: Record<string, string> = { ...process.env as Record<string, string>, HOME: join(dir, 'home'), KUBECONFIG: kubeconfig };
     const version = (await request('GET', '/version')).body.gitVersion;
-    const kubectl = (args: string[], input?: string): KubectlResult => {
-      const run = spawnSync(kubectlBin, ['--kubeconfig', kubeconfig, ...args], { env, input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const kubectlWith = (config: string, args: string[], input?: string): KubectlResult => {
+      const run = spawnSync(kubectlBin, ['--kubeconfig', config, ...args], { env, input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
       if (run.error) throw run.error;
       return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
     };
+    const kubectl = (args: string[], input?: string) => kubectlWith(kubeconfig, args, input);
     let baseline = await clusterScopedObjects(request);
     let stopped: Promise<void> | undefined;
     return {
@@ -165,6 +202,14 @@ export async function startKubernetes(options: { timeoutMs?: number } = {}): Pro
         const run = kubectl(args, input);
         if (run.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
         return run.stdout;
+      },
+      kubectlAs(user, args, input) {
+        const config = userKubeconfigs.get(user);
+        if (!config) throw new Error(`no user ${user} on this server: name it in startKubernetes({ users })`);
+        return kubectlWith(config, args, input);
+      },
+      async aggregateClusterRoles() {
+        await aggregateClusterRoles(request);
       },
       async markBaseline() {
         baseline = await clusterScopedObjects(request);
@@ -302,6 +347,50 @@ async function waitReady(request: Request, children: ChildProcess[], dir: string
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the API server was not ready within ${timeoutMs / 1000} s (${last})`);
+}
+
+/**
+ * What the clusterrole-aggregation controller does: each aggregated ClusterRole gets the rules of the
+ * ClusterRoles its selectors select, again until nothing changes (aggregated roles aggregate each other:
+ * `view` is labelled to aggregate into `edit`, `edit` into `admin`).
+ */
+async function aggregateClusterRoles(request: Request): Promise<void> {
+  const roles = (await request('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles')).body.items as Json[];
+  const matches = (labels: Record<string, string>, selector: Json) =>
+    Object.entries<string>(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const aggregated = roles.filter((r) => r.aggregationRule);
+  for (const role of aggregated) {
+    if ((role.aggregationRule.clusterRoleSelectors as Json[]).some((s) => (s.matchExpressions ?? []).length > 0)) {
+      throw new Error(`ClusterRole ${role.metadata.name}: matchExpressions are not emulated`);
+    }
+  }
+  const changed = new Set<Json>();
+  for (let pass = 0, growing = true; growing; pass++) {
+    if (pass > 10) throw new Error('the ClusterRole aggregation did not settle in 10 passes');
+    growing = false;
+    for (const role of aggregated) {
+      const selectors = role.aggregationRule.clusterRoleSelectors as Json[];
+      const rules: Json[] = [...(role.rules ?? [])];
+      const seen = new Set(rules.map((r) => JSON.stringify(r)));
+      for (const source of roles) {
+        if (source === role || !selectors.some((s) => matches(source.metadata.labels ?? {}, s))) continue;
+        for (const rule of source.rules ?? []) {
+          const key = JSON.stringify(rule);
+          if (!seen.has(key)) {
+            rules.push(rule);
+            seen.add(key);
+            growing = true;
+            changed.add(role);
+          }
+        }
+      }
+      role.rules = rules;
+    }
+  }
+  for (const role of changed) {
+    const res = await request('PATCH', `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role.metadata.name}`, { rules: role.rules }, 'application/merge-patch+json');
+    if (res.status !== 200) throw new Error(`aggregating ClusterRole ${role.metadata.name}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
 }
 
 interface ApiResource {

@@ -3,7 +3,7 @@
  * would bring, and the kubectl provider's custom resources of a template applied by the real
  * kubectl handler of the pinned aws-cdk-lib (tools/testing/kubectl-provider.ts).
  */
-import { KubernetesServer, startKubernetes } from '../../../tools/testing/kube-apiserver';
+import { KubernetesOptions, KubernetesServer, startKubernetes } from '../../../tools/testing/kube-apiserver';
 import { customResourceEvent, HandlerRun, KubectlHandler, KUBECTL_TYPES, StackContext, TemplateResource } from '../../../tools/testing/kubectl-provider';
 import { OFFLINE_TARGET } from '../src/deployment-target';
 
@@ -46,8 +46,8 @@ export function stackOf(environment: string): StackContext {
 }
 
 /** A started server with every CRD set installed (and established), taken as the reset baseline. */
-export async function startClusterWithCrds(): Promise<{ server: KubernetesServer; crds: CrdSet[] }> {
-  const server = await startKubernetes();
+export async function startClusterWithCrds(options: KubernetesOptions = {}): Promise<{ server: KubernetesServer; crds: CrdSet[] }> {
+  const server = await startKubernetes(options);
   try {
     const crds = crdSets();
     for (const set of crds) {
