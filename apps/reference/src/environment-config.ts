@@ -41,6 +41,32 @@ export interface OperationsSettings {
   readonly backupCopyRetention?: Duration;
 }
 
+/**
+ * Where the Kubernetes API endpoint answers (`-c apiEndpoint=...` overrides an environment's choice).
+ * Either way the nodes and the kubectl Lambda use the private endpoint, and every request needs IAM
+ * credentials with an access entry.
+ */
+export enum ApiEndpoint {
+  /**
+   * Inside the VPC only: people come in through a Session Manager bastion (no SSH, no public IP) with
+   * port forwarding; `-c apiAllowedCidrs` does not apply.
+   */
+  PRIVATE = 'private',
+  /** On the internet too, from any address or from the CIDRs of `-c apiAllowedCidrs`; no bastion. */
+  PUBLIC_AND_PRIVATE = 'public-and-private',
+}
+
+/**
+ * A CloudTrail trail of the account: every region's management events, with log file validation, into a
+ * KMS-encrypted S3 bucket and a CloudWatch Logs group. See `src/audit-trail.ts`.
+ */
+export interface AuditTrailSettings {
+  /** How long the log files (and their digests) stay in the S3 bucket: whole days. */
+  readonly retention: Duration;
+  /** How long CloudWatch Logs keeps the events, for searching and alarms. */
+  readonly logRetention: RetentionDays;
+}
+
 /** The region recovery points are copied to when `-c drRegion` names none. */
 export const DEFAULT_DR_REGION = 'us-west-2';
 
@@ -54,6 +80,10 @@ export interface EnvironmentConfig {
   readonly costCenter: string;
   /** The operations options switched on; none when absent. */
   readonly operations?: OperationsSettings;
+  /** Where the Kubernetes API endpoint answers; private adds the bastion. */
+  readonly apiEndpoint: ApiEndpoint;
+  /** The account's CloudTrail trail, created by this environment's stack; none when absent. */
+  readonly auditTrail?: AuditTrailSettings;
 
   /** The VPC: props of `Network` (@s3www-eks/network). */
   readonly network: Required<Pick<NetworkProps, 'cidr' | 'maxAzs' | 'natGateways' | 'flowLogs'>>;
@@ -103,6 +133,21 @@ export function validateEnvironmentConfig(config: EnvironmentConfig): void {
   if (topology.isDistributed && topology.nodeSpread === PlacementPolicy.REQUIRED && !((config.cluster.nodes.minSize ?? 0) >= topology.replicas)) {
     fail('cluster.nodes.minSize', config.cluster.nodes.minSize,
       `must be at least the ${topology.replicas} MinIO pods of 'minio.topology': each needs a node of its own (node spread required)`);
+  }
+
+  if (!Object.values(ApiEndpoint).includes(config.apiEndpoint)) {
+    fail('apiEndpoint', config.apiEndpoint, `must be one of ${Object.keys(ApiEndpoint).map((k) => `ApiEndpoint.${k}`).join(', ')}`);
+  }
+  const trail = config.auditTrail;
+  if (trail) {
+    const days = trail.retention.toSeconds() / 86400;
+    if (!Number.isInteger(days) || days < 1 || days > 36500) {
+      fail('auditTrail.retention', trail.retention.toHumanString(), 'must be a whole number of days between 1 and 36500 (the bucket\'s expiration rule)');
+    }
+    const logDays = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
+    if (!logDays.includes(trail.logRetention)) {
+      fail('auditTrail.logRetention', trail.logRetention, `must be a retention CloudWatch Logs accepts (${logDays.filter((d) => d !== RetentionDays.INFINITE).join(', ')} days, or RetentionDays.INFINITE)`);
+    }
   }
 
   const ops = config.operations;

@@ -4,7 +4,7 @@ import { InstanceType } from 'aws-cdk-lib/aws-ec2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-33';
-import { EnvironmentConfig, EnvironmentName, validateEnvironmentConfig } from './environment-config';
+import { ApiEndpoint, EnvironmentConfig, EnvironmentName, validateEnvironmentConfig } from './environment-config';
 
 /** The file the original system served, seeded into the bucket of every environment. */
 export const DEFAULT_SEED_URL = 'https://media.giphy.com/media/VdiQKDAguhDSi37gn1/giphy.gif';
@@ -48,6 +48,9 @@ const dev: EnvironmentConfig = {
   ...common,
   name: EnvironmentName.DEV,
   clusterName: 's3www-dev',
+  // Developers run kubectl from their machines; -c apiAllowedCidrs narrows who may try. No audit trail:
+  // a dev account's trail, if any, belongs to the organisation.
+  apiEndpoint: ApiEndpoint.PUBLIC_AND_PRIVATE,
   network: { cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 1, flowLogs: { retention: RetentionDays.ONE_WEEK } },
   cluster: {
     logRetention: RetentionDays.ONE_WEEK,
@@ -77,6 +80,13 @@ const staging: EnvironmentConfig = {
     backupRetention: Duration.days(7),
   },
   clusterName: 's3www-staging',
+  // Private like prod: staging is where the way in (bastion, port forwarding, access entries) and its
+  // runbooks are rehearsed before prod depends on them, for a t3.micro's ~$8 a month.
+  apiEndpoint: ApiEndpoint.PRIVATE,
+  // Staging holds the same kinds of access as prod (admins, viewers, bastion sessions), so it is audited
+  // the same way, for a shorter time. Drop it where an organisation trail already records the account,
+  // or where staging shares prod's account (a second trail bills every management event again).
+  auditTrail: { retention: Duration.days(90), logRetention: RetentionDays.ONE_MONTH },
   network: { cidr: '10.20.0.0/16', maxAzs: 3, natGateways: 3, flowLogs: { retention: RetentionDays.ONE_MONTH } },
   cluster: {
     logRetention: RetentionDays.ONE_MONTH,
@@ -109,6 +119,11 @@ const prod: EnvironmentConfig = {
     backupCopyRetention: Duration.days(14),
   },
   clusterName: 's3www-prod',
+  // No public API: people come in through the Session Manager bastion, CloudFormation through the
+  // kubectl Lambda in the VPC.
+  apiEndpoint: ApiEndpoint.PRIVATE,
+  // A year of log files (validated with their digests), the last three months searchable in CloudWatch.
+  auditTrail: { retention: Duration.days(365), logRetention: RetentionDays.THREE_MONTHS },
   network: { cidr: '10.30.0.0/16', maxAzs: 3, natGateways: 3, flowLogs: { retention: RetentionDays.ONE_YEAR } },
   cluster: {
     logRetention: RetentionDays.ONE_YEAR,

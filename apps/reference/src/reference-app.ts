@@ -1,6 +1,6 @@
 import { App, Environment } from 'aws-cdk-lib';
 import { deploymentTarget } from './deployment-target';
-import { EnvironmentConfig, validateEnvironmentConfig } from './environment-config';
+import { ApiEndpoint, EnvironmentConfig, validateEnvironmentConfig } from './environment-config';
 import { environmentNamed } from './environments';
 import { ReferenceStack } from './reference-stack';
 
@@ -40,6 +40,8 @@ export function buildReferenceApp(app: App, options: ReferenceAppOptions = {}): 
     env: options.target ?? deploymentTarget(),
     manifestsOutdir: options.manifestsOutdir,
     adminRoleArns: adminRoleArns(app),
+    viewerRoleArns: viewerRoleArns(app),
+    apiEndpoint: apiEndpoint(app),
     apiAllowedCidrs: apiAllowedCidrs(app),
     description: `s3www-eks reference system (${config.name}): network, EKS cluster, MinIO and s3www`,
     terminationProtection: config.name === 'prod',
@@ -53,6 +55,29 @@ const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\
 /** The IAM role ARNs of `-c adminRoleArns=arn1,arn2` (none when absent), each checked. */
 function adminRoleArns(app: App): string[] {
   return listContext(app, 'adminRoleArns', ROLE_ARN, 'IAM role ARNs (arn:aws:iam::<account>:role/<name>)');
+}
+
+/** The IAM role ARNs of `-c viewerRoleArns=arn1,arn2` (none when absent), each checked, each once, none an admin. */
+function viewerRoleArns(app: App): string[] {
+  const viewers = listContext(app, 'viewerRoleArns', ROLE_ARN, 'IAM role ARNs (arn:aws:iam::<account>:role/<name>)');
+  const repeated = viewers.find((arn, i) => viewers.indexOf(arn) !== i);
+  if (repeated) throw new Error(`'-c viewerRoleArns' must name each role once, got "${repeated}" twice`);
+  const admin = viewers.find((arn) => adminRoleArns(app).includes(arn));
+  if (admin) {
+    throw new Error(`'-c viewerRoleArns' must not name a role of '-c adminRoleArns' (EKS allows one access entry per role, and cluster-admin includes view), got "${admin}"`);
+  }
+  return viewers;
+}
+
+/** The endpoint of `-c apiEndpoint=private|public-and-private` (the environment's own when absent). */
+function apiEndpoint(app: App): ApiEndpoint | undefined {
+  const raw = app.node.tryGetContext('apiEndpoint');
+  if (raw === undefined || raw === '') return undefined;
+  const allowed = Object.values(ApiEndpoint) as string[];
+  if (!allowed.includes(String(raw).trim())) {
+    throw new Error(`'-c apiEndpoint' must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return String(raw).trim() as ApiEndpoint;
 }
 
 /** The CIDRs of `-c apiAllowedCidrs=cidr1,cidr2` (none when absent), each checked. */

@@ -38,15 +38,22 @@ export interface EnvironmentApp {
 
 /**
  * Builds the app of one environment with the offline account and region and the committed
- * context, writing into fresh folders (earlier output is removed first).
+ * context, writing into fresh folders (earlier output is removed first). `context` adds values as
+ * `-c key=value` would (e.g. `viewerRoleArns`).
  */
-export function environmentApp(environment: string, folders: OutputFolders, config?: EnvironmentConfig): EnvironmentApp {
+export function environmentApp(
+  environment: string, folders: OutputFolders, config?: EnvironmentConfig, context: Record<string, unknown> = {},
+): EnvironmentApp {
   rmSync(folders.cdkOut, { recursive: true, force: true });
   rmSync(folders.manifests, { recursive: true, force: true });
   // CDK's built-in CloudFormation validation is off here: it costs about 1 s and 100 MB per
   // environment, and the tests run the real cfn-lint on every template this function writes.
   // `cdk synth` and `cdk deploy` (src/main.ts) keep CDK's default and validate.
-  const app = new App({ outdir: folders.cdkOut, context: { ...committedContext(), env: environment }, builtinCloudFormationValidation: false });
+  const app = new App({
+    outdir: folders.cdkOut,
+    context: { ...committedContext(), ...context, env: environment },
+    builtinCloudFormationValidation: false,
+  });
   const stack = buildReferenceApp(app, { target: OFFLINE_TARGET, manifestsOutdir: folders.manifests, config });
   return { app, stack };
 }
@@ -82,9 +89,14 @@ export function readOutput(built: EnvironmentApp, folders: OutputFolders): Synth
   };
 }
 
-/** Builds, synthesizes and reads back one environment (with changed settings when `config` is given). */
-export function synthesizeEnvironment(environment: string, folders: OutputFolders, config?: EnvironmentConfig): SynthesizedEnvironment {
-  const built = environmentApp(environment, folders, config);
+/**
+ * Builds, synthesizes and reads back one environment (with changed settings when `config` is given, and
+ * further context values when `context` is).
+ */
+export function synthesizeEnvironment(
+  environment: string, folders: OutputFolders, config?: EnvironmentConfig, context: Record<string, unknown> = {},
+): SynthesizedEnvironment {
+  const built = environmentApp(environment, folders, config, context);
   built.app.synth();
   return readOutput(built, folders);
 }

@@ -1,5 +1,6 @@
 import { MinioTopology, PlacementPolicy } from '@s3www-eks/minio';
 import { Duration } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { EnvironmentConfig, validateEnvironmentConfig } from '../src/environment-config';
 import { ENVIRONMENTS } from '../src/environments';
 
@@ -30,6 +31,11 @@ describe('validation: what spans libraries, and the app\'s own wiring', () => {
       "environment 'dev': 'operations.backupCopyRetention' needs operations.backupRetention: only backed-up recovery points are copied, got \"7 days\""],
     [(c: any) => { c.operations = { backupRetention: Duration.days(7), backupCopyRetention: Duration.hours(36) }; },
       "environment 'dev': 'operations.backupCopyRetention' must be a whole number of days between 1 and 36500, got \"1 day 12 hours\""],
+    [(c: any) => { c.apiEndpoint = 'public'; }, "environment 'dev': 'apiEndpoint' must be one of ApiEndpoint.PRIVATE, ApiEndpoint.PUBLIC_AND_PRIVATE, got \"public\""],
+    [(c: any) => { c.auditTrail = { retention: Duration.hours(12), logRetention: RetentionDays.ONE_MONTH }; },
+      "environment 'dev': 'auditTrail.retention' must be a whole number of days between 1 and 36500 (the bucket's expiration rule), got \"12 hours\""],
+    [(c: any) => { c.auditTrail = { retention: Duration.days(90), logRetention: 45 }; },
+      "environment 'dev': 'auditTrail.logRetention' must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days, or RetentionDays.INFINITE), got 45"],
   ])('rejects a bad setting (%#)', (change, message) => {
     // GIVEN
     const config = devWith(change);

@@ -5,7 +5,7 @@
  * whatever the value is.
  */
 import { Duration } from 'aws-cdk-lib';
-import { EnvironmentName } from '../src/environment-config';
+import { ApiEndpoint, EnvironmentName } from '../src/environment-config';
 import { ENVIRONMENTS } from '../src/environments';
 import { SynthesizedEnvironment } from '../src/synthesis';
 import { synthesizedOnce } from './support/synthesized';
@@ -156,5 +156,23 @@ describe.each(Object.values(EnvironmentName))('environment %s: every configured 
     const seeder = mainContainer(oneObject(out, 'Job', (o) => o.metadata.labels['app.kubernetes.io/component'] === 'seeder'));
     const sources = JSON.parse(seeder.env.find((e: Json) => e.name === 'SEED_SOURCES').value);
     expect(sources.map((s: Json) => s.url)).toEqual(config.seeder.sources.map((s) => s.url));
+  });
+
+  test('API endpoint: private with the bastion, or public without it', () => {
+    const privateApi = config.apiEndpoint === ApiEndpoint.PRIVATE;
+    expect(oneResource(out, 'AWS::EKS::Cluster').Properties.ResourcesVpcConfig.EndpointPublicAccess).toBe(!privateApi);
+    expect(resourcesOf(out, 'AWS::EC2::Instance')).toHaveLength(privateApi ? 1 : 0);
+  });
+
+  test('audit trail: the bucket\'s and the log group\'s retentions, or no trail', () => {
+    const trails = resourcesOf(out, 'AWS::CloudTrail::Trail');
+    if (!config.auditTrail) {
+      expect(trails).toEqual([]);
+      return;
+    }
+    expect(trails).toHaveLength(1);
+    const bucket = oneResource(out, 'AWS::S3::Bucket', (r) => r.Properties.LifecycleConfiguration?.Rules?.[0]?.Id === 'expire-audit-logs');
+    expect(bucket.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(days(config.auditTrail.retention));
+    expect(logGroupNamed(out, `/aws/cloudtrail/${out.stackName}-audit`).Properties.RetentionInDays).toBe(config.auditTrail.logRetention);
   });
 });

@@ -1,4 +1,5 @@
-import { EnvironmentName } from '../src/environment-config';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ApiEndpoint, EnvironmentName } from '../src/environment-config';
 import { DEFAULT_ENVIRONMENT, DEFAULT_SEED_URL, environmentNamed, ENVIRONMENTS } from '../src/environments';
 
 describe('environmentNamed', () => {
@@ -47,6 +48,14 @@ describe('the environments', () => {
     expect(ENVIRONMENTS.prod.operations!.prometheusRetention!.toDays()).toBe(30);
     expect(ENVIRONMENTS.staging.operations!.backupCopyRetention).toBeUndefined();
     expect(ENVIRONMENTS.dev.operations).toBeUndefined();
+  });
+
+  test('staging and prod keep the Kubernetes API private and keep an audit trail; dev does neither', () => {
+    expect(Object.values(ENVIRONMENTS).map((c) => [c.name, c.apiEndpoint, c.auditTrail?.retention.toDays(), c.auditTrail?.logRetention])).toEqual([
+      ['dev', ApiEndpoint.PUBLIC_AND_PRIVATE, undefined, undefined],
+      ['staging', ApiEndpoint.PRIVATE, 90, RetentionDays.ONE_MONTH],
+      ['prod', ApiEndpoint.PRIVATE, 365, RetentionDays.THREE_MONTHS],
+    ]);
   });
 
   test('every environment has a monthly budget, growing with its size', () => {
