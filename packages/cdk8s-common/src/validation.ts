@@ -10,6 +10,15 @@ export function show(value: unknown): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
+/**
+ * True for a string that holds an AWS CDK token (`${Token[...]}`): a value known only when the stack
+ * deploys, such as the ARN of a certificate created in the same app, which a chart added to an EKS
+ * cluster may carry. Checks of the value's format skip it; the AWS side checks it at deploy time.
+ */
+export function isUnresolvedToken(value: string): boolean {
+  return /\$\{Token\[[^\]]+\]\}/.test(value);
+}
+
 /** Throws `'prop' <rule>, got <value>`. */
 export function fail(prop: string, rule: string, value: unknown): never {
   throw new Error(`'${prop}' ${rule}, got ${show(value)}`);

@@ -1,6 +1,7 @@
 import { expectError } from '../../../tools/testing/errors';
 import {
-  checkCidr, checkDnsLabel, checkDnsSubdomain, checkExclusive, checkHttpUrl, checkInteger, checkLabels, checkPort, checkSecretKey, checkUrlPath, show,
+  checkCidr, checkDnsLabel, checkDnsSubdomain, checkExclusive, checkHttpUrl, checkInteger, checkLabels, checkPort, checkSecretKey, checkUrlPath,
+  isUnresolvedToken, show,
 } from '../src';
 
 describe('validation helpers', () => {
@@ -60,6 +61,11 @@ describe('validation helpers', () => {
     for (const bad of ['ftp://example.com/a', 'not a url', 'http://']) {
       expectError(() => checkHttpUrl('u', bad), `'u' must be an http:// or https:// URL, got '${bad}'`);
     }
+  });
+
+  test('AWS CDK tokens are told apart from values', () => {
+    expect(['${Token[TOKEN.123]}', 'arn:${Token[AWS.Partition.9]}:acm:x'].map(isUnresolvedToken)).toEqual([true, true]);
+    expect(['arn:aws:acm:us-east-1:123456789012:certificate/x', '${Token}', '$[Token[x]]', ''].map(isUnresolvedToken)).toEqual([false, false, false, false]);
   });
 
   test('URL paths', () => {

@@ -57,34 +57,57 @@ export function fromS3Error(err: unknown, doing: string): SeedError {
 }
 
 /**
- * Waits until the backend answers and the bucket exists. The seeder never creates a bucket:
- * exactly one component does (with @s3www-eks/minio, MinIO's bucket Job, which may still be
- * running when the seeder starts), so a missing bucket is waited for like an unreachable backend,
- * then fails the run. Listing at most one key proves the address, the credentials and ListBucket
- * in one call.
+ * Refusals that mean the seeder's user or its policy may not exist yet: its owner (with
+ * @s3www-eks/minio, MinIO's bucket Job, which also creates the users of its grants) may still be
+ * running. A wrong secret key for a known user (SignatureDoesNotMatch) is never waited for.
+ */
+const NOT_YET_GRANTED = ['InvalidAccessKeyId', 'AccessDenied'];
+
+/** What the start-up wait is waiting for. */
+type Waiting = 'backend' | 'bucket' | 'grant';
+
+/**
+ * Waits until the backend answers, the bucket exists and the seeder's keys may list it. The seeder
+ * never creates a bucket: exactly one component does (with @s3www-eks/minio, MinIO's bucket Job,
+ * which may still be running when the seeder starts, and which also creates the seeder's user and
+ * its policy), so a missing bucket, an unknown access key or a refusal is waited for like an
+ * unreachable backend, then fails the run. Listing at most one key proves the address, the
+ * credentials and ListBucket in one call.
  */
 export async function checkBucket(client: S3Client, config: SeederConfig): Promise<void> {
   const deadline = Date.now() + config.backendTimeoutMs;
   let delay = Math.min(config.retryDelayMs, 1000);
   for (let attempt = 1; ; attempt++) {
     let failure: SeedError;
-    let missing = false;
+    let waiting: Waiting = 'backend';
     try {
       await client.send(new ListObjectsV2Command({ Bucket: config.bucket, MaxKeys: 1 }));
       log('info', 'bucket exists', { bucket: config.bucket });
       return;
     } catch (err) {
-      missing = (err as SdkError).name === 'NoSuchBucket';
-      failure = missing ? backendError(`bucket ${config.bucket} does not exist`, true) : fromS3Error(err, `reaching bucket ${config.bucket}`);
+      const code = (err as SdkError).Code ?? (err as SdkError).name;
+      if (code === 'NoSuchBucket') {
+        waiting = 'bucket';
+        failure = backendError(`bucket ${config.bucket} does not exist`, true);
+      } else if (code !== undefined && NOT_YET_GRANTED.includes(code)) {
+        waiting = 'grant';
+        failure = backendError(fromS3Error(err, `reaching bucket ${config.bucket}`).message, true);
+      } else {
+        failure = fromS3Error(err, `reaching bucket ${config.bucket}`);
+      }
     }
     if (!failure.retryable) throw failure;
     if (Date.now() + delay > deadline) {
       const wait = `${config.backendTimeoutMs / 1000}s`;
-      throw backendError(missing
-        ? `bucket ${config.bucket} does not exist on ${config.endpoint ?? 'AWS S3'} after ${wait}; the seeder never creates buckets: create it first (with @s3www-eks/minio, its 'buckets')`
-        : `backend ${config.endpoint ?? 'AWS S3'} did not answer within ${wait}: ${failure.message}`, false);
+      const where = config.endpoint ?? 'AWS S3';
+      throw backendError({
+        bucket: `bucket ${config.bucket} does not exist on ${where} after ${wait}; the seeder never creates buckets: create it first (with @s3www-eks/minio, its 'buckets')`,
+        grant: `${failure.message}, still after ${wait}: the access key must belong to a user that may list ${config.bucket} (with @s3www-eks/minio, minio.grantReadWrite() for this Secret; MinIO's bucket Job creates the user)`,
+        backend: `backend ${where} did not answer within ${wait}: ${failure.message}`,
+      }[waiting], false);
     }
-    log('warn', missing ? 'bucket missing, waiting' : 'backend not ready, waiting', { attempt, retryInMs: delay, cause: failure.message });
+    const message = { bucket: 'bucket missing, waiting', grant: 'access refused, waiting for the user and its policy', backend: 'backend not ready, waiting' }[waiting];
+    log('warn', message, { attempt, retryInMs: delay, cause: failure.message });
     await sleep(delay);
     delay = Math.min(delay * 2, 5000);
   }

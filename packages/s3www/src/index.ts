@@ -5,7 +5,7 @@ export { S3Credentials } from './credentials';
 export { ImageOptions } from './image';
 export { AllowFromOptions, AllowToOptions } from './connections';
 export { CorsOptions } from './cors';
-export { AlbIngressOptions, LoadBalancerOptions, LoadBalancerScheme } from './exposure';
+export { AlbIngressOptions, AlbSslPolicy, AlbTlsOptions, LoadBalancerOptions, LoadBalancerScheme } from './exposure';
 export { AutoscalingOptions } from './autoscaling';
 export { SpreadPolicy, TopologySpreadOptions } from './topology';
 export { SeedSource } from './seed-source';

@@ -5,6 +5,7 @@ test('the entry point exports exactly the public classes and enums', () => {
   const exported = Object.entries(api).map(([name, value]) => [name, typeof value]).filter(([, type]) => type !== 'undefined');
   // THEN
   expect(exported.sort()).toEqual([
+    ['AlbSslPolicy', 'function'],
     ['LoadBalancerScheme', 'object'],
     ['S3www', 'function'],
     ['Seeder', 'function'],

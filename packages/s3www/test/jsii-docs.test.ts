@@ -9,7 +9,7 @@ const packageDir = join(__dirname, '..');
 
 test('the assembly has the public structs', () => {
   expect(structNames(packageDir)).toEqual([
-    'AlbIngressOptions', 'AllowFromOptions', 'AllowToOptions', 'AutoscalingOptions', 'CorsOptions', 'ImageOptions', 'LoadBalancerOptions',
+    'AlbIngressOptions', 'AlbTlsOptions', 'AllowFromOptions', 'AllowToOptions', 'AutoscalingOptions', 'CorsOptions', 'ImageOptions', 'LoadBalancerOptions',
     'S3Backend', 'S3Credentials', 'S3wwwMonitoringOptions', 'S3wwwProps', 'SeedSource', 'SeederProps', 'TopologySpreadOptions', 'WorkloadIdentity',
   ]);
 });

@@ -4,7 +4,7 @@ import {
   Cpu, Deployment, ImagePullPolicy, IPodSelector, Namespaces, NetworkPolicy, NetworkPolicyIpBlock, NetworkPolicyPort, PodConnectionsIsolation, Pods,
 } from 'cdk8s-plus-33';
 import { expectSchemaValid } from '../../../tools/testing/kubernetes';
-import { LoadBalancerScheme, S3www, SpreadPolicy } from '../src';
+import { AlbSslPolicy, LoadBalancerScheme, S3www, SpreadPolicy } from '../src';
 import { admitToMinio, MINIO_BACKEND, Obj, podSpec, synth, validationError } from './support/synth';
 
 const LABELS = { 'app.kubernetes.io/name': 's3www', 'app.kubernetes.io/instance': 'web', 'app.kubernetes.io/component': 'web' };
@@ -224,10 +224,10 @@ describe('options', () => {
       expect(result.one('Service').spec.type).toBe('ClusterIP');
     });
 
-    test('a certificate adds HTTPS and redirects HTTP; host, scheme, path and annotations', () => {
+    test('tls adds HTTPS with a current TLS policy and redirects HTTP; host, scheme, path and annotations', () => {
       const ingress = synth({
         ingress: {
-          certificateArn: CERT,
+          tls: { certificateArns: [CERT] },
           host: 'www.example.com',
           scheme: LoadBalancerScheme.INTERNAL,
           healthCheckPath: '/index.html',
@@ -240,10 +240,50 @@ describe('options', () => {
         'alb.ingress.kubernetes.io/healthcheck-path': '/index.html',
         'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
         'alb.ingress.kubernetes.io/certificate-arn': CERT,
+        'alb.ingress.kubernetes.io/ssl-policy': 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09',
         'alb.ingress.kubernetes.io/ssl-redirect': '443',
         'alb.ingress.kubernetes.io/group.name': 'shared',
       });
       expect(ingress.spec.rules[0].host).toBe('www.example.com');
+    });
+
+    test('several certificates: the first is the default, the others are served by SNI', () => {
+      const other = 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+      const annotations = synth({ ingress: { tls: { certificateArns: [CERT, other] } } }, { after: fromVpc }).one('Ingress').metadata.annotations;
+      expect(annotations['alb.ingress.kubernetes.io/certificate-arn']).toBe(`${CERT},${other}`);
+    });
+
+    test('a certificate ARN known only at deploy time (an AWS CDK token) is taken as is', () => {
+      const token = '${Token[TOKEN.812]}';
+      const annotations = synth({ ingress: { tls: { certificateArns: [token] } } }, { after: fromVpc }).one('Ingress').metadata.annotations;
+      expect(annotations['alb.ingress.kubernetes.io/certificate-arn']).toBe(token);
+    });
+
+    test.each([
+      [AlbSslPolicy.TLS13_1_2_RES_PQ_2025_09, 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09'],
+      [AlbSslPolicy.TLS13_1_3_PQ_2025_09, 'ELBSecurityPolicy-TLS13-1-3-PQ-2025-09'],
+      [AlbSslPolicy.TLS13_1_2_RES_FIPS_PQ_2025_09, 'ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09'],
+      [AlbSslPolicy.TLS13_1_2_RES_2021_06, 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06'],
+      [AlbSslPolicy.of('ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09'), 'ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09'],
+    ])('the TLS policy %#: %s', (policy, name) => {
+      const annotations = synth({ ingress: { tls: { certificateArns: [CERT], sslPolicy: policy } } }, { after: fromVpc }).one('Ingress').metadata.annotations;
+      expect(annotations['alb.ingress.kubernetes.io/ssl-policy']).toBe(name);
+    });
+
+    test('every constant of AlbSslPolicy is a policy that allows TLS 1.2 at the oldest', () => {
+      const constants = Object.values(AlbSslPolicy).filter((v): v is AlbSslPolicy => v instanceof AlbSslPolicy);
+      expect(constants).toHaveLength(4);
+      for (const policy of constants) expect(AlbSslPolicy.of(policy.name).name).toBe(policy.name);
+    });
+
+    test.each([
+      ['not a policy name', 'TLS13-1-2', "'ingress.tls.sslPolicy' must be the name of an ELB security policy (ELBSecurityPolicy-...), got 'TLS13-1-2'"],
+      ['the controller\'s default, which accepts TLS 1.0', 'ELBSecurityPolicy-2016-08',
+        "'ingress.tls.sslPolicy' must not allow TLS 1.0 or 1.1: use AlbSslPolicy.TLS13_1_2_RES_PQ_2025_09 or another TLS 1.2+ policy, got 'ELBSecurityPolicy-2016-08'"],
+      ['a TLS 1.3 policy that goes down to TLS 1.1', 'ELBSecurityPolicy-TLS13-1-1-2021-06',
+        "'ingress.tls.sslPolicy' must not allow TLS 1.0 or 1.1: use AlbSslPolicy.TLS13_1_2_RES_PQ_2025_09 or another TLS 1.2+ policy, got 'ELBSecurityPolicy-TLS13-1-1-2021-06'"],
+    ])('AlbSslPolicy.of refuses %s', (_case, name, message) => {
+      expect(() => AlbSslPolicy.of(name)).toThrow(new Error(message));
     });
   });
 
@@ -517,8 +557,12 @@ describe('validation', () => {
     ['probe path', { probePath: 'index.html' }, '\'probePath\' must be an absolute URL path starting with \'/\', got \'index.html\''],
     ['spa file', { spaFile: '/index.html' }, '\'spaFile\' must be an object key without spaces, not starting with \'/\', got \'/index.html\''],
     ['bucket path', { bucketPath: 'a b' }, '\'bucketPath\' must be a non-empty path without spaces, got \'a b\''],
-    ['certificate ARN', { ingress: { certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' } },
-      '\'ingress.certificateArn\' must be an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID), got \'arn:aws:iam::123456789012:server-certificate/x\''],
+    ['certificate ARN', { ingress: { tls: { certificateArns: [CERT, 'arn:aws:iam::123456789012:server-certificate/x'] } } },
+      '\'ingress.tls.certificateArns[1]\' must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got \'arn:aws:iam::123456789012:server-certificate/x\''],
+    ['certificate ARN without its id', { ingress: { tls: { certificateArns: ['arn:aws:acm:eu-west-1:123456789012:certificate/'] } } },
+      '\'ingress.tls.certificateArns[0]\' must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got \'arn:aws:acm:eu-west-1:123456789012:certificate/\''],
+    ['no certificate', { ingress: { tls: { certificateArns: [] } } }, '\'ingress.tls.certificateArns\' must name at least one ACM certificate, got []'],
+    ['a certificate twice', { ingress: { tls: { certificateArns: [CERT, CERT] } } }, `'ingress.tls.certificateArns' must name each certificate once, got '${CERT}'`],
     ['ingress host', { ingress: { host: 'WWW.example.com' } },
       '\'ingress.host\' must be a DNS-1123 subdomain (lowercase letters, digits, \'-\' and \'.\', at most 253 characters), got \'WWW.example.com\''],
     ['health check path', { ingress: { healthCheckPath: 'health' } }, '\'ingress.healthCheckPath\' must be an absolute URL path starting with \'/\', got \'health\''],

@@ -4,6 +4,8 @@
  * its source sends neither ETag nor Last-Modified, because the SHA-256 recorded on the stored
  * object is compared before the upload becomes visible.
  */
+import { execFile } from 'child_process';
+import { randomBytes } from 'crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -168,4 +170,75 @@ test('the seeder never creates a bucket: it waits until its owner (MinIO\'s buck
   expect({ code: done.code, stderr: done.stderr }).toEqual({ code: 0, stderr: '' });
   expect(done.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['bucket missing, waiting', 'bucket exists', 'uploaded']));
   expect((await s3.send(new HeadObjectCommand({ Bucket: 'late-bucket', Key: 'late-bucket.txt' }))).ContentLength).toBe(7);
+});
+
+describe('a user of its own, created by its owner after the seeder started', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain Node.js script, shared with .ci/run
+  const programs = require('../../../tools/programs/build.js') as { programPath(name: string): string };
+  /** mc as MinIO's root user, its keys in the environment only. */
+  const mcAsRoot = (...args: string[]): Promise<number | null> => new Promise((resolve) => {
+    const url = new URL(minio.endpoint);
+    url.username = minio.accessKey;
+    url.password = minio.secretKey;
+    execFile(programs.programPath('mc'), args, {
+      env: { PATH: '/usr/bin:/bin', HOME: keyFiles, MC_CONFIG_DIR: join(keyFiles, 'mc'), MC_HOST_m: url.href.replace(/\/$/, '') },
+    }, (err) => resolve(err ? Number(err.code ?? 1) : 0));
+  });
+  /** Key files of a user nobody has created yet. */
+  const userKeys = (name: string) => {
+    const dir = mkdtempSync(join(keyFiles, `${name}-`));
+    const keys = { accessKey: `${name}-${randomBytes(3).toString('hex')}`, secretKey: randomBytes(16).toString('hex') };
+    writeFileSync(join(dir, 'accessKey'), keys.accessKey);
+    writeFileSync(join(dir, 'secretKey'), keys.secretKey);
+    return { ...keys, env: { S3_ACCESS_KEY_FILE: join(dir, 'accessKey'), S3_SECRET_KEY_FILE: join(dir, 'secretKey') } };
+  };
+
+  test('an unknown access key is waited for until the user and its policy exist, then the seeder seeds', async () => {
+    // GIVEN a seeder started with the keys of a user that does not exist yet
+    const user = userKeys('late-user');
+    const url = source.file('/late-user.txt', 'granted');
+    const run = startSeeder({ S3_ENDPOINT: minio.endpoint, S3_BUCKET: 'site', SEED_SOURCES: JSON.stringify([{ url }]), ...user.env });
+    await new Promise((r) => setTimeout(r, 1500));
+    // WHEN its owner creates the user with a policy like @s3www-eks/minio's grantReadWrite (no delete)
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::site'] },
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectTagging', 's3:PutObject', 's3:PutObjectTagging', 's3:AbortMultipartUpload'], Resource: ['arn:aws:s3:::site/*'] },
+      ],
+    });
+    writeFileSync(join(keyFiles, 'policy.json'), policy);
+    expect(await mcAsRoot('admin', 'policy', 'create', 'm', 'late-writer', join(keyFiles, 'policy.json'))).toBe(0);
+    expect(await mcAsRoot('admin', 'user', 'add', 'm', user.accessKey, user.secretKey)).toBe(0);
+    expect(await mcAsRoot('admin', 'policy', 'attach', 'm', 'late-writer', '--user', user.accessKey)).toBe(0);
+    const done = await run.done;
+    // THEN it waited, said why, and seeded
+    expect({ code: done.code, stderr: done.stderr }).toEqual({ code: 0, stderr: '' });
+    const waited = done.logs.find((l) => l.msg === 'access refused, waiting for the user and its policy');
+    expect(String(waited?.cause)).toContain('InvalidAccessKeyId');
+    expect(done.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['bucket exists', 'uploaded']));
+    expect((await head('late-user.txt')).ContentLength).toBe(7);
+  });
+
+  test('a key that never gets a user fails after the start-up wait, naming what is missing', async () => {
+    const user = userKeys('never-user');
+    const run = await runSeeder({ S3_ENDPOINT: minio.endpoint, S3_BUCKET: 'site', SEED_SOURCES: '[]', SEED_BACKEND_TIMEOUT_SECONDS: '2', ...user.env });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/^seeder: reaching bucket site was refused \(HTTP 403 InvalidAccessKeyId: .*\); check the credentials and their permissions, still after 2s: the access key must belong to a user that may list site \(with @s3www-eks\/minio, minio\.grantReadWrite\(\) for this Secret; MinIO's bucket Job creates the user\)\n$/);
+    expect(run.logs.map((l) => l.msg)).toContain('access refused, waiting for the user and its policy');
+  });
+
+  test('a wrong secret key for a known user is not waited for: the run fails at once', async () => {
+    const run = await runSeeder({
+      S3_ENDPOINT: minio.endpoint,
+      S3_BUCKET: 'site',
+      SEED_SOURCES: '[]',
+      SEED_BACKEND_TIMEOUT_SECONDS: '20',
+      ...userKeys('wrong').env,
+      S3_ACCESS_KEY_FILE: join(keyFiles, 'accessKey'),
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('SignatureDoesNotMatch');
+    expect(run.logs.map((l) => l.msg)).not.toContain('access refused, waiting for the user and its policy');
+  });
 });
