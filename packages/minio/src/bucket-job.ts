@@ -4,9 +4,10 @@ import {
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { bucketScript, BucketSpec } from './bucket-script';
+import { bucketScript, BucketSpec, UserSpec } from './bucket-script';
 import { ImageOptions, MC_IMAGE } from './image';
 import { RUN_AS } from './security';
+import { BucketAccess, MinioUser } from './users';
 import { checkMinioBucketName } from './validation';
 
 /** A bucket the construct creates once MinIO is ready. */
@@ -80,6 +81,8 @@ export interface BucketJobProps {
   readonly host: string;
   readonly port: number;
   readonly credentials: ResolvedCredentials;
+  /** The users to create, each with its policy. */
+  readonly users: MinioUser[];
   readonly serviceAccountName: string;
   readonly imagePullSecrets?: k8s.LocalObjectReference[];
 }
@@ -93,11 +96,12 @@ export function bucketJobNamePattern(namePrefix: string): string {
 }
 
 /**
- * A Job that waits for MinIO to be ready, then creates the buckets (and turns versioning on)
- * with `mc`. Every step is idempotent, so a re-run changes nothing. Its name carries a hash of
- * its whole configuration: Jobs are immutable, so a changed bucket list becomes a new Job
- * (which runs) instead of a failed update of the old one. It is the one component that creates
- * buckets: the seeder of `@s3www-eks/s3www` only checks that its bucket exists.
+ * A Job that waits for MinIO to be ready, then creates the buckets (and turns versioning on) and
+ * the users with their policies, with `mc`. Every step is idempotent, so a re-run changes nothing.
+ * Its name carries a hash of its whole configuration: Jobs are immutable, so a changed bucket or
+ * user list becomes a new Job (which runs) instead of a failed update of the old one. It is the one
+ * component that creates buckets and users, and the only one besides MinIO that holds the root
+ * credentials: the seeder of `@s3www-eks/s3www` only checks that its bucket exists.
  */
 export class BucketJob extends Construct {
   public readonly job: k8s.KubeJob;
@@ -125,7 +129,14 @@ export class BucketJob extends Construct {
       fail('bucketJob.activeDeadline', `must be longer than the longest readiness wait ('bucketJob.readinessAttempts' × ('bucketJob.readinessInterval' + ${PROBE_TIMEOUT_SECONDS}s per probe) = ${wait}s)`, `${deadline}s`);
     }
 
-    const script = bucketScript(buckets);
+    const users: UserSpec[] = props.users.map((user, i) => ({
+      policyName: user.policyName,
+      policyDocument: user.policyDocument,
+      accessKeyVariable: `USER_${i}_ACCESS_KEY`,
+      secretKeyVariable: `USER_${i}_SECRET_KEY`,
+      summary: `${user.access === BucketAccess.READ ? 'read' : 'read-write'} on bucket ${user.bucket} (${user.actions.join(', ')})`,
+    }));
+    const script = bucketScript(buckets, users);
     const env: k8s.EnvVar[] = [
       { name: 'MINIO_HOST', value: props.host },
       { name: 'MINIO_PORT', value: String(props.port) },
@@ -133,6 +144,7 @@ export class BucketJob extends Construct {
       { name: 'READY_INTERVAL_SECONDS', value: String(interval) },
       { name: 'READY_TIMEOUT_SECONDS', value: String(PROBE_TIMEOUT_SECONDS) },
       ...credentialsEnv(props.credentials, 'MINIO_ROOT_USER', 'MINIO_ROOT_PASSWORD'),
+      ...props.users.flatMap((user, i) => credentialsEnv(resolved(user), users[i].accessKeyVariable, users[i].secretKeyVariable)),
       // mc keeps its aliases in a config directory; the root filesystem is read-only.
       { name: 'MC_CONFIG_DIR', value: '/tmp/.mc' },
       { name: 'HOME', value: '/tmp' },
@@ -160,6 +172,11 @@ export class BucketJob extends Construct {
       volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } }],
     });
   }
+}
+
+/** A user's Secret reference, whose keys the grant has filled in. */
+function resolved(user: MinioUser): ResolvedCredentials {
+  return { secretName: user.credentials.secretName, accessKeyKey: user.credentials.accessKeyKey!, secretKeyKey: user.credentials.secretKeyKey! };
 }
 
 /** Validates the bucket list: S3 names, no duplicates. */

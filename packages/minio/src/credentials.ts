@@ -9,13 +9,13 @@ export interface S3Credentials {
   readonly secretName: string;
 
   /**
-   * Key of the Secret's data that holds the access key (for MinIO: the root user, at least 3 characters).
+   * Key of the Secret's data that holds the access key (the root user, or a user's access key; at least 3 characters).
    * @default 'accessKey'
    */
   readonly accessKeyKey?: string;
 
   /**
-   * Key of the Secret's data that holds the secret key (for MinIO: the root password, at least 8 characters).
+   * Key of the Secret's data that holds the secret key (the root password, or a user's secret key; 8 to 40 characters).
    * @default 'secretKey'
    */
   readonly secretKeyKey?: string;

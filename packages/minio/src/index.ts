@@ -11,3 +11,5 @@ export { MinioTopology, PlacementPolicy } from './topology';
 export type { DistributedOptions } from './topology';
 export type { MinioAlertOptions } from './alerts';
 export type { MinioDashboardOptions } from './dashboard';
+export { BucketAccess } from './users';
+export type { GrantReadOptions, GrantReadWriteOptions, MinioUser } from './users';

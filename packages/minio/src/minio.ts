@@ -1,6 +1,6 @@
 import {
-  checkDnsSubdomain, connect, credentialsEnv, declareServingPorts, kubeDns, podsOf, resolveCredentials, resolveImage, resolveName, resolveNamespace,
-  resolveResources,
+  checkDnsSubdomain, connect, credentialsEnv, declareServingPorts, kubeDns, podsOf, ResolvedCredentials, resolveCredentials, resolveImage,
+  resolveName, resolveNamespace, resolveResources,
 } from '@s3www-eks/cdk8s-common';
 import { ApiObject, Size } from 'cdk8s';
 import {
@@ -8,7 +8,7 @@ import {
   NetworkPolicyPort, PodConnectionsIsolation, Pods, PodSelectorConfig, Secret, ContainerResources, k8s,
 } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
-import { Bucket, BucketJob, BucketJobOptions, bucketJobNamePattern } from './bucket-job';
+import { Bucket, BucketJob, BucketJobOptions, bucketJobNamePattern, BucketJobProps } from './bucket-job';
 import { CONSOLE_PORT, ConsoleOptions, consoleEnv } from './console';
 import { S3Credentials } from './credentials';
 import { ImageOptions, MINIO_IMAGE } from './image';
@@ -20,6 +20,7 @@ import { drives, MinioServer } from './server';
 import { MinioServices, PORT_NAMES } from './services';
 import { StorageOptions } from './storage';
 import { MinioTopology } from './topology';
+import { BucketAccess, createUser, GrantReadOptions, GrantReadWriteOptions, MinioUser } from './users';
 
 /** Options of {@link Minio.allowFrom} and {@link Minio.allowConsoleFrom}. */
 export interface AllowFromOptions {
@@ -35,7 +36,11 @@ export interface AllowFromOptions {
 
 /** Properties of a {@link Minio}. */
 export interface MinioProps {
-  /** The existing Secret holding the root credentials: the root user (access key) and password (secret key). */
+  /**
+   * The existing Secret holding the root credentials: the root user (access key) and password (secret
+   * key). Only MinIO and its bucket Job read it; give every client a user of its own with
+   * `grantRead()` or `grantReadWrite()`.
+   */
   readonly credentials: S3Credentials;
 
   /**
@@ -51,7 +56,8 @@ export interface MinioProps {
   readonly storage?: StorageOptions;
 
   /**
-   * Buckets created by a Job once MinIO is ready; existing buckets are left as they are.
+   * Buckets created by a Job once MinIO is ready; existing buckets are left as they are. The same
+   * Job creates the users of `grantRead()` and `grantReadWrite()`.
    * @default - no buckets and no Job
    */
   readonly buckets?: Bucket[];
@@ -170,8 +176,6 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
   public readonly service: ApiObject;
   /** The default-deny NetworkPolicy of the server pods, which lets out DNS only (escape hatch). */
   public readonly networkPolicy: NetworkPolicy;
-  /** The Job creating the buckets, when there are buckets. */
-  public readonly bucketJob?: ApiObject;
   /** The ServiceMonitor, when requested. */
   public readonly serviceMonitor?: ApiObject;
   /** The PrometheusRule with the alerts, when `metrics.alerts` is set. */
@@ -180,6 +184,10 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
   public readonly dashboard?: ApiObject;
 
   private readonly consoleEnabled: boolean;
+  private readonly bucketNames: string[];
+  private readonly jobProps?: Omit<BucketJobProps, 'users'>;
+  private readonly grants: MinioUser[] = [];
+  private job?: ApiObject;
 
   constructor(scope: Construct, id: string, props: MinioProps) {
     super(scope, id);
@@ -249,9 +257,10 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
     }).statefulSet;
 
     let jobLabels: Record<string, string> | undefined;
+    this.bucketNames = (props.buckets ?? []).map((bucket) => bucket.name);
     if (props.buckets && props.buckets.length > 0) {
       jobLabels = selectorLabels(this.name, COMPONENT.bucketJob);
-      this.bucketJob = new BucketJob(this, 'Buckets', {
+      this.jobProps = {
         buckets: props.buckets,
         options: props.bucketJob,
         namePrefix: this.name,
@@ -262,7 +271,8 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
         credentials,
         serviceAccountName: this.name,
         imagePullSecrets,
-      }).job;
+      };
+      this.renderBucketJob();
     } else if (props.bucketJob) {
       throw new Error('\'bucketJob\' is set but \'buckets\' is empty: declare the buckets the job should create');
     }
@@ -322,6 +332,49 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
     return this.connect('console', peer, Minio.CONSOLE_PORT, options, 'allowConsoleFrom');
   }
 
+  /**
+   * The Job that creates the buckets and the users, when there are buckets. Its name hashes its whole
+   * configuration, so each `grantRead()` or `grantReadWrite()` replaces it with one that knows the new
+   * user: patch it after the last grant.
+   */
+  public get bucketJob(): ApiObject | undefined {
+    return this.job;
+  }
+
+  /** The users granted so far, in the order of the grants. */
+  public get users(): MinioUser[] {
+    return [...this.grants];
+  }
+
+  /**
+   * Gives a consumer a MinIO user of its own that may list one bucket and read its objects
+   * (`s3:ListBucket`, `s3:GetObject`) and nothing else, e.g. a web server such as s3www. The bucket
+   * Job creates the user from the consumer's Secret, with a policy of its own. It opens no network
+   * path: `allowFrom()` does that.
+   *
+   * @param id names the user's policy, `<name>-<id in lowercase>`
+   * @returns the user; its `credentials` are what the consumer reads
+   */
+  public grantRead(id: string, options: GrantReadOptions): MinioUser {
+    // Only what a read grant takes: a stray allowDelete from an untyped caller adds nothing.
+    return this.grant('grantRead', id, BucketAccess.READ, { bucket: options.bucket, credentials: options.credentials });
+  }
+
+  /**
+   * Gives a consumer a MinIO user of its own that may list one bucket, read its objects and write
+   * them as a verified multipart upload does (`s3:ListBucket`, `s3:GetObject`,
+   * `s3:GetObjectTagging`, `s3:PutObject`, `s3:PutObjectTagging`, `s3:AbortMultipartUpload`), e.g.
+   * the Seeder of `@s3www-eks/s3www`; deleting only with `allowDelete`. The bucket Job creates the
+   * user from the consumer's Secret, with a policy of its own. It opens no network path:
+   * `allowFrom()` does that.
+   *
+   * @param id names the user's policy, `<name>-<id in lowercase>`
+   * @returns the user; its `credentials` are what the consumer reads
+   */
+  public grantReadWrite(id: string, options: GrantReadWriteOptions): MinioUser {
+    return this.grant('grantReadWrite', id, BucketAccess.READ_WRITE, options);
+  }
+
   /** Selects the MinIO server pods in their namespace. */
   public toPodSelectorConfig(): PodSelectorConfig { return podsOf(this.selectorLabels, this.namespace); }
 
@@ -330,6 +383,22 @@ export class Minio extends Construct implements IPodSelector, INetworkPolicyPeer
 
   /** The MinIO server pods as a pod selector. */
   public toPodSelector(): IPodSelector | undefined { return this; }
+
+  private grant(verb: string, id: string, access: BucketAccess, options: GrantReadWriteOptions): MinioUser {
+    const user = createUser(verb, id, access, options, {
+      minioName: this.name, buckets: this.bucketNames, root: this.credentials as ResolvedCredentials, users: this.grants,
+    });
+    this.grants.push(user);
+    this.renderBucketJob();
+    return user;
+  }
+
+  /** (Re)creates the bucket Job with every user granted so far. */
+  private renderBucketJob(): void {
+    if (!this.jobProps) return;
+    this.node.tryRemoveChild('Buckets');
+    this.job = new BucketJob(this, 'Buckets', { ...this.jobProps, users: this.grants }).job;
+  }
 
   private connect(label: string, peer: INetworkPolicyPeer | IPodSelector, port: number, options: AllowFromOptions, verb: string): NetworkPolicy {
     return connect(this, peer, {

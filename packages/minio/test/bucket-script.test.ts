@@ -49,11 +49,15 @@ describe('bucket script', () => {
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function run(script: string, attempts: number): Promise<{ code: number; stdout: string; stderr: string; log: string[] }> {
+  function run(
+    script: string, attempts: number, extraEnv: Record<string, string> = {},
+  ): Promise<{ code: number; stdout: string; stderr: string; log: string[] }> {
     return new Promise((resolve) => {
       execFile('/bin/bash', ['-c', script], {
         env: {
           PATH: `${dir}:/usr/bin:/bin`,
+          // bash reads ~/.bashrc when its stdin is a socket, as Node.js gives it: not the machine's.
+          HOME: dir,
           MC_LOG: join(dir, 'log'),
           MINIO_HOST: '127.0.0.1',
           MINIO_PORT: String(port),
@@ -62,6 +66,7 @@ describe('bucket script', () => {
           READY_TIMEOUT_SECONDS: '1',
           MINIO_ROOT_USER: user,
           MINIO_ROOT_PASSWORD: password,
+          ...extraEnv,
         },
       }, (err, stdout, stderr) => {
         let log: string[] = [];
@@ -101,6 +106,52 @@ describe('bucket script', () => {
     const args = result.log.filter((line) => line.startsWith('ARGS'));
     expect(args.join('\n')).not.toContain(password);
     expect(args.join('\n')).not.toContain(user);
+  });
+
+  test('users: keys only on stdin, the policy attached, every other policy of the user detached', async () => {
+    // GIVEN a user that already has its policy and two more (an earlier id's, one attached by hand)
+    readyAfter = 0;
+    const access = `access-${randomBytes(4).toString('hex')}`;
+    const secret = randomBytes(18).toString('hex');
+    writeFileSync(join(dir, 'mc'), [
+      '#!/bin/bash',
+      'echo "ARGS $*" >> "$MC_LOG"',
+      'case "$1 $2 $3" in',
+      '  "alias set --api"|"admin user add"|"admin policy create") while IFS= read -r line || [ -n "$line" ]; do echo "STDIN $line" >> "$MC_LOG"; done ;;',
+      '  "admin user info") echo \'{"status":"success","policyName":"minio-old,minio-site,readwrite","userStatus":"enabled"}\' ;;',
+      'esac',
+    ].join('\n'));
+    const script = bucketScript([{ name: 'site', versioning: false }], [{
+      policyName: 'minio-site', policyDocument: '{"Version":"2012-10-17"}', accessKeyVariable: 'USER_0_ACCESS_KEY', secretKeyVariable: 'USER_0_SECRET_KEY', summary: 'read',
+    }]);
+    // WHEN
+    const result = await run(script, 1, { USER_0_ACCESS_KEY: access, USER_0_SECRET_KEY: secret });
+    // THEN
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('user of policy minio-site ready: read\n1 user(s) ready\n');
+    expect(result.log.slice(4)).toEqual([
+      'ARGS admin policy create minio minio-site /dev/stdin',
+      'STDIN {"Version":"2012-10-17"}',
+      'ARGS admin user add minio',
+      `STDIN ${access}`,
+      `STDIN ${secret}`,
+      `ARGS admin policy attach minio minio-site --user ${access}`,
+      `ARGS admin user info minio ${access} --json`,
+      `ARGS admin policy detach minio minio-old --user ${access}`,
+      `ARGS admin policy detach minio readwrite --user ${access}`,
+    ]);
+    expect(result.log.filter((line) => line.startsWith('ARGS')).join('\n')).not.toContain(secret);
+  });
+
+  test('a user without keys fails the script, saying which', async () => {
+    readyAfter = 0;
+    const script = bucketScript([{ name: 'site', versioning: false }], [{
+      policyName: 'minio-site', policyDocument: '{}', accessKeyVariable: 'USER_0_ACCESS_KEY', secretKeyVariable: 'USER_0_SECRET_KEY', summary: 'read',
+    }]);
+    const result = await run(script, 1);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toBe('the user of policy minio-site has no keys: USER_0_ACCESS_KEY and USER_0_SECRET_KEY must hold the access key and secret key of its Secret\n');
+    expect(result.log.filter((l) => l.startsWith('ARGS admin'))).toEqual([]);
   });
 
   test('gives up after the bounded number of attempts', async () => {

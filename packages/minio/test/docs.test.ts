@@ -8,9 +8,9 @@ const packageDir = join(__dirname, '..');
 describe('jsii assembly', () => {
   test('has the public structs', () => {
     expect(structNames(packageDir)).toEqual([
-      'AllowFromOptions', 'Bucket', 'BucketJobOptions', 'ConsoleOptions', 'DistributedOptions', 'ImageOptions', 'MetricsOptions',
-      'MinioAlertOptions', 'MinioDashboardOptions', 'MinioProps', 'S3Credentials', 'SecretKeyReference',
-      'ServiceMonitorOptions', 'StorageOptions',
+      'AllowFromOptions', 'Bucket', 'BucketJobOptions', 'ConsoleOptions', 'DistributedOptions', 'GrantReadOptions', 'GrantReadWriteOptions',
+      'ImageOptions', 'MetricsOptions', 'MinioAlertOptions', 'MinioDashboardOptions', 'MinioProps', 'MinioUser', 'S3Credentials',
+      'SecretKeyReference', 'ServiceMonitorOptions', 'StorageOptions',
     ]);
   });
 
