@@ -2,7 +2,7 @@
  * The prod environment of the reference system built from plain aws-cdk-lib (`aws-eks-v2`) with
  * the same add-ons as @s3www-eks/cluster, for the benchmark's comparison: the same VPC shape, the
  * same managed add-ons and versions, the AWS Load Balancer Controller, Cluster Autoscaler and
- * External Secrets Operator charts, the gp3 StorageClass, the same credentials secret and the
+ * External Secrets Operator charts, the gp3 StorageClass, the same credentials secrets and the
  * very same workload chart. Each piece is written the way the aws-eks-v2 documentation shows it.
  */
 import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
@@ -17,8 +17,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from '../src/environment-config';
-import { CREDENTIALS_SECRET_NAME } from '../src/reference-stack';
-import { WorkloadChart } from '../src/workload-chart';
+import { CREDENTIAL_SECRETS, MINIO_USERS, WorkloadChart } from '../src/workload-chart';
 
 /** The add-on versions @s3www-eks/cluster pins for Kubernetes 1.36 (only the version table is borrowed). */
 const PINNED = resolveAddonVersions('1.36');
@@ -36,6 +35,8 @@ const EXTERNAL_SECRETS_CHART = '2.7.0';
 
 export interface PlainStackProps extends StackProps {
   readonly config: EnvironmentConfig;
+  /** The site's certificate, as the reference stack takes it from `-c certificateArn`. */
+  readonly certificateArn?: string;
 }
 
 export class PlainEksV2Stack extends Stack {
@@ -120,13 +121,16 @@ export class PlainEksV2Stack extends Stack {
       values: { autoDiscovery: { clusterName: config.clusterName }, rbac: { serviceAccount: { name: 'cluster-autoscaler' } } },
     }).node.addDependency(autoscaler);
 
-    const credentials = new secretsmanager.Secret(this, 'MinioCredentials', {
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ username: 's3www-admin' }), generateStringKey: 'password', excludePunctuation: true, passwordLength: 40,
-      },
-    });
+    const identities = (['root', 'site', 'seeder'] as const).map((identity) => ({
+      name: CREDENTIAL_SECRETS[identity],
+      secret: new secretsmanager.Secret(this, `MinioCredentials-${identity}`, {
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({ username: MINIO_USERS[identity] }), generateStringKey: 'password', excludePunctuation: true, passwordLength: 40,
+        },
+      }),
+    }));
     const eso = podIdentity(this, cluster, 'ExternalSecrets', 'external-secrets', 'external-secrets');
-    credentials.grantRead(eso);
+    identities.forEach(({ secret }) => secret.grantRead(eso));
     const esoChart = cluster.addHelmChart('ExternalSecretsChart', {
       repository: 'https://charts.external-secrets.io',
       chart: 'external-secrets',
@@ -138,24 +142,24 @@ export class PlainEksV2Stack extends Stack {
     esoChart.node.addDependency(eso);
 
     const workload = cluster.addCdk8sChart('Workload', new WorkloadChart(new cdk8s.App(), 'workload', {
-      config, credentialsSecretName: CREDENTIALS_SECRET_NAME,
+      config, credentialSecrets: CREDENTIAL_SECRETS, tls: props.certificateArn ? { certificateArn: props.certificateArn } : undefined,
     }));
     const sync = cluster.addManifest('MinioCredentialsSync', {
       apiVersion: 'external-secrets.io/v1',
       kind: 'SecretStore',
       metadata: { name: 'aws', namespace: config.namespace },
       spec: { provider: { aws: { service: 'SecretsManager', region: this.region } } },
-    }, {
+    }, ...identities.map(({ name, secret }) => ({
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
-      metadata: { name: CREDENTIALS_SECRET_NAME, namespace: config.namespace },
+      metadata: { name, namespace: config.namespace },
       spec: {
         refreshInterval: '1h',
         secretStoreRef: { name: 'aws', kind: 'SecretStore' },
-        target: { name: CREDENTIALS_SECRET_NAME },
-        dataFrom: [{ extract: { key: credentials.secretArn } }],
+        target: { name },
+        dataFrom: [{ extract: { key: secret.secretArn } }],
       },
-    });
+    })));
     sync.node.addDependency(workload, esoChart);
 
     new eks.KubernetesObjectValue(this, 'SiteHost', {

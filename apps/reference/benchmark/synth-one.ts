@@ -6,19 +6,20 @@
 import { performance } from 'perf_hooks';
 import { App } from 'aws-cdk-lib';
 import { PlainEksV2Stack } from './plain-eks-v2';
-import { OFFLINE_TARGET } from '../src/deployment-target';
+import { EXAMPLE_CERTIFICATE_ARN, OFFLINE_TARGET } from '../src/deployment-target';
 import { ENVIRONMENTS } from '../src/environments';
 import { ReferenceStack } from '../src/reference-stack';
 import { committedContext, templateFigures } from '../src/synthesis';
 
 const [variant, outdir] = process.argv.slice(2);
-const app = new App({ outdir, context: { ...committedContext(), env: 'prod' } });
+// prod serves HTTPS only: the example certificate, as the main job gives it.
+const app = new App({ outdir, context: { ...committedContext(), env: 'prod', certificateArn: EXAMPLE_CERTIFICATE_ARN } });
 // prod without the operations options (monitoring, container logs, backups), which the plain stack does not rebuild.
 const config = { ...ENVIRONMENTS.prod, operations: undefined };
 if (variant === 'ours') {
   new ReferenceStack(app, 's3www-eks-prod', { config, env: OFFLINE_TARGET, manifestsOutdir: `${outdir}-manifests` });
 } else if (variant === 'plain') {
-  new PlainEksV2Stack(app, 'plain-eks-v2-prod', { config, env: OFFLINE_TARGET });
+  new PlainEksV2Stack(app, 'plain-eks-v2-prod', { config, env: OFFLINE_TARGET, certificateArn: EXAMPLE_CERTIFICATE_ARN });
 } else {
   throw new Error(`variant must be 'ours' or 'plain', got ${JSON.stringify(variant)}`);
 }

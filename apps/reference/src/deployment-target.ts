@@ -7,6 +7,13 @@ import { Environment } from 'aws-cdk-lib';
 export const OFFLINE_TARGET: Required<Environment> = { account: '123456789012', region: 'us-east-1' };
 
 /**
+ * The certificate the offline synthesis gives the environments that serve HTTPS only (staging, prod),
+ * as `-c certificateArn`: an example ARN of the offline account whose id is all zeros, never a real
+ * certificate. A deploy passes its own (`-c certificateArn`, or `-c domainName` with `-c hostedZoneId`).
+ */
+export const EXAMPLE_CERTIFICATE_ARN = `arn:aws:acm:${OFFLINE_TARGET.region}:${OFFLINE_TARGET.account}:certificate/00000000-0000-0000-0000-000000000000`;
+
+/**
  * Where the stacks deploy: the account and region the CDK CLI found in the caller's credentials
  * (`CDK_DEFAULT_ACCOUNT` / `CDK_DEFAULT_REGION`), or the offline defaults without credentials.
  */

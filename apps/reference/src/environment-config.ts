@@ -105,6 +105,12 @@ export interface EnvironmentConfig {
   readonly seeder: Required<Pick<SeederProps, 'sources'>>;
   /** The web tier: props of `S3www` (@s3www-eks/s3www). */
   readonly s3www: Pick<S3wwwProps, 'replicas' | 'autoscaling' | 'maxUnavailable' | 'resources'>;
+  /**
+   * The site is served over HTTPS only (HTTP answers with a redirect), so synthesis needs a certificate:
+   * `-c certificateArn=...`, or `-c domainName=... -c hostedZoneId=...` to issue one (src/site-tls.ts).
+   * Otherwise the site serves plain HTTP unless one of them is given.
+   */
+  readonly httpsOnly: boolean;
 }
 
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;

@@ -68,6 +68,9 @@ const dev: EnvironmentConfig = {
     replicas: 1,
     resources: resources(50, 250, 64, 128),
   },
+  // Plain HTTP unless given a certificate (-c certificateArn, or -c domainName with -c hostedZoneId): dev
+  // needs no domain of its own, and nobody but its developers uses it.
+  httpsOnly: false,
 };
 
 /** Mirrors prod (three zones, NAT per zone, distributed MinIO, HPA, PDBs) at a smaller size. */
@@ -104,6 +107,8 @@ const staging: EnvironmentConfig = {
     maxUnavailable: 1,
     resources: resources(100, 500, 64, 128),
   },
+  // Like prod, so the certificate and the redirect are tried before prod depends on them.
+  httpsOnly: true,
 };
 
 /** Highly available: three zones, NAT per zone, nodes across zones, distributed MinIO, HPA, PDBs. */
@@ -141,6 +146,7 @@ const prod: EnvironmentConfig = {
     maxUnavailable: 1,
     resources: resources(200, 1000, 128, 256),
   },
+  httpsOnly: true,
 };
 
 /** The three environments, each checked once when this module loads. */

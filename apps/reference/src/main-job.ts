@@ -9,13 +9,12 @@
  */
 import { writeFileSync } from 'fs';
 import { join, relative } from 'path';
-import { OFFLINE_TARGET } from './deployment-target';
+import { EXAMPLE_CERTIFICATE_ARN, OFFLINE_TARGET } from './deployment-target';
 import { EnvironmentName } from './environment-config';
 import { environmentNamed } from './environments';
-import { CREDENTIALS_SECRET_NAME } from './reference-stack';
 import { scanFiles, scanKubernetesObjects, scanTemplate, SecretFinding, textFilesUnder } from './secret-scan';
 import { APP_DIR, OutputFolders, synthesizeEnvironment, SynthesizedEnvironment, templateFigures } from './synthesis';
-import { CREDENTIALS_PASSWORD_KEY, CREDENTIALS_USER_KEY } from './workload-chart';
+import { CREDENTIAL_SECRETS, CREDENTIALS_PASSWORD_KEY, CREDENTIALS_USER_KEY, MINIO_USERS, MinioCredentialSecrets } from './workload-chart';
 
 /** Output folders of an environment under the app folder. */
 export function foldersOf(environment: string, base: string = APP_DIR): OutputFolders {
@@ -57,36 +56,62 @@ export function runMainJob(environments: string[] = Object.values(EnvironmentNam
     ]));
   }
   writeFileSync(join(base, 'dist', 'manifests', 'README.md'), manifestsReadme(environments));
+  const https = environments.filter((e) => environmentNamed(e).httpsOnly);
   lines.push(
     '',
     `Cloud assemblies: ${rel(join(base, 'cdk.out'))}/<env>; no secret material found in them or in the manifests.`,
+    ...(https.length ? [`HTTPS only (${https.join(', ')}): synthesized with the EXAMPLE certificate ${EXAMPLE_CERTIFICATE_ARN}; a deploy passes -c certificateArn=..., or -c domainName=... -c hostedZoneId=...`] : []),
     'Deploy (AWS credentials needed):  cd apps/reference && npx cdk bootstrap && npx cdk deploy -c env=<env>',
     'Plain manifests on any cluster:   see apps/reference/README.md, "Plain manifests"',
   );
   return lines;
 }
 
+/** What each MinIO identity may do, in the order the Secrets are created. */
+const IDENTITIES: Array<[keyof MinioCredentialSecrets, string]> = [
+  ['root', 'MinIO\'s root user: read by MinIO and its bucket Job only'],
+  ['site', 's3www\'s user: list and read the bucket'],
+  ['seeder', 'the seeder\'s user: list, read and write the bucket, no delete'],
+];
+
+/** The `kubectl create secret` command of each MinIO identity, in `namespace`, with a generated secret key. */
+export function credentialCommands(namespace: string): string[] {
+  return IDENTITIES.flatMap(([identity, what]) => [
+    `# ${what}`,
+    `kubectl -n ${namespace} create secret generic ${CREDENTIAL_SECRETS[identity]} \\`,
+    `  --from-literal=${CREDENTIALS_USER_KEY}=${MINIO_USERS[identity]} --from-literal=${CREDENTIALS_PASSWORD_KEY}="$(openssl rand -hex 20)"`,
+  ]);
+}
+
 /** How to apply the plain manifests, written beside them. */
 export function manifestsReadme(environments: string[]): string {
   // Every environment uses the same namespace; the first one names it.
   const namespace = environmentNamed(environments[0]).namespace;
+  const https = environments.filter((e) => environmentNamed(e).httpsOnly);
   return [
     '# Plain manifests of the s3www-eks workload',
     '',
     'Written by the main job (`npx projen main`); do not edit, they are regenerated. One folder per environment:',
     environments.map((e) => `\`${e}/\``).join(', ') + '.',
     '',
-    'They reference the MinIO credentials Secret by name and hold no value. On any cluster:',
+    'They reference the Secrets of the three MinIO identities by name and hold no value: create each with its own',
+    'generated secret key. MinIO\'s bucket Job creates the two users from their Secrets, each with a policy on the',
+    'bucket only. On any cluster:',
     '',
     '```bash',
     'ENV=dev',
     'kubectl apply -f $ENV/Namespace.*.k8s.yaml',
-    `kubectl -n ${namespace} create secret generic ${CREDENTIALS_SECRET_NAME} \\`,
-    `  --from-literal=${CREDENTIALS_USER_KEY}=s3www-admin --from-literal=${CREDENTIALS_PASSWORD_KEY}="$(openssl rand -hex 20)"`,
+    ...credentialCommands(namespace),
     'kubectl apply -f $ENV/',
     `kubectl -n ${namespace} port-forward svc/s3www 8080:80   # http://localhost:8080/giphy.gif`,
     '```',
     '',
+    ...(https.length ? [
+      `${https.map((e) => `\`${e}/\``).join(' and ')} serve HTTPS only: their Ingress carries the EXAMPLE certificate ${EXAMPLE_CERTIFICATE_ARN}`,
+      '(in the `alb.ingress.kubernetes.io/certificate-arn` annotation of `Ingress.s3www.k8s.yaml`). Put the ARN of your ACM',
+      'certificate there before applying, or the AWS Load Balancer Controller cannot create the HTTPS listener.',
+      '',
+    ] : []),
     'What they assume of the cluster (default StorageClass, NetworkPolicy support, CoreDNS labels, the AWS Load',
     'Balancer Controller for the Ingress) is in apps/reference/README.md, "Plain manifests".',
     '',

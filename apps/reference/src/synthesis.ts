@@ -7,8 +7,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
 import { join } from 'path';
 import { App } from 'aws-cdk-lib';
 import { parseAllDocuments } from 'yaml';
-import { OFFLINE_TARGET } from './deployment-target';
+import { EXAMPLE_CERTIFICATE_ARN, OFFLINE_TARGET } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
+import { environmentNamed } from './environments';
 import { buildReferenceApp } from './reference-app';
 import { ReferenceStack } from './reference-stack';
 
@@ -37,9 +38,10 @@ export interface EnvironmentApp {
 }
 
 /**
- * Builds the app of one environment with the offline account and region and the committed
- * context, writing into fresh folders (earlier output is removed first). `context` adds values as
- * `-c key=value` would (e.g. `viewerRoleArns`).
+ * Builds the app of one environment with the offline account and region, the committed context and,
+ * where the environment serves HTTPS only, the example certificate ({@link EXAMPLE_CERTIFICATE_ARN}),
+ * writing into fresh folders (earlier output is removed first). `context` adds values as `-c key=value`
+ * would (e.g. `viewerRoleArns`).
  */
 export function environmentApp(
   environment: string, folders: OutputFolders, config?: EnvironmentConfig, context: Record<string, unknown> = {},
@@ -49,9 +51,11 @@ export function environmentApp(
   // CDK's built-in CloudFormation validation is off here: it costs about 1 s and 100 MB per
   // environment, and the tests run the real cfn-lint on every template this function writes.
   // `cdk synth` and `cdk deploy` (src/main.ts) keep CDK's default and validate.
+  // Offline, an environment that serves HTTPS only gets the example certificate, as it gets the offline account.
+  const example = (config ?? environmentNamed(environment)).httpsOnly ? { certificateArn: EXAMPLE_CERTIFICATE_ARN } : {};
   const app = new App({
     outdir: folders.cdkOut,
-    context: { ...committedContext(), ...context, env: environment },
+    context: { ...committedContext(), ...example, ...context, env: environment },
     builtinCloudFormationValidation: false,
   });
   const stack = buildReferenceApp(app, { target: OFFLINE_TARGET, manifestsOutdir: folders.manifests, config });

@@ -1,20 +1,59 @@
-import { MetricsAuth, Minio } from '@s3www-eks/minio';
+import { MetricsAuth, Minio, MinioUser } from '@s3www-eks/minio';
 import { S3Backend, S3www, Seeder } from '@s3www-eks/s3www';
 import { Chart, JsonPatch } from 'cdk8s';
 import { k8s, NetworkPolicyIpBlock } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { EnvironmentConfig } from './environment-config';
 
+/**
+ * The Kubernetes Secrets, in the workload namespace, of the three MinIO identities, each holding the
+ * access key under {@link CREDENTIALS_USER_KEY} and the secret key under {@link CREDENTIALS_PASSWORD_KEY}.
+ * On EKS the cluster's secret sync writes them from Secrets Manager; elsewhere the user creates them.
+ */
+export interface MinioCredentialSecrets {
+  /** The root credentials: read by MinIO and its bucket Job, nothing else. */
+  readonly root: string;
+  /** s3www's MinIO user: may list the bucket and read its objects. */
+  readonly site: string;
+  /** The seeder's MinIO user: may list, read and write the bucket's objects, not delete them. */
+  readonly seeder: string;
+}
+
+/** The Secrets the reference app syncs, and the plain manifests' users create. */
+export const CREDENTIAL_SECRETS: MinioCredentialSecrets = {
+  root: 'minio-root-credentials',
+  site: 'minio-s3www-credentials',
+  seeder: 'minio-seeder-credentials',
+};
+
+/** The access key (user name) of each MinIO identity; the secret keys are generated. */
+export const MINIO_USERS: MinioCredentialSecrets = { root: 's3www-admin', site: 's3www-web', seeder: 's3www-seeder' };
+
+/** HTTPS at the ALB. */
+export interface WorkloadTls {
+  /** ARN of the ACM certificate (an AWS CDK token when the stack issues it). */
+  readonly certificateArn: string;
+  /**
+   * The name the site is served under: the Ingress answers only to it.
+   * @default - every host name
+   */
+  readonly domainName?: string;
+}
+
 /** Properties of a {@link WorkloadChart}. */
 export interface WorkloadChartProps {
   /** The environment the workload is sized for. */
   readonly config: EnvironmentConfig;
   /**
-   * Name of the Kubernetes Secret, in the workload namespace, holding the MinIO root credentials
-   * under the keys {@link CREDENTIALS_USER_KEY} and {@link CREDENTIALS_PASSWORD_KEY}. On EKS the
-   * cluster's secret sync writes it from Secrets Manager; elsewhere the user creates it.
+   * The Secrets of the MinIO identities.
+   * @default CREDENTIAL_SECRETS
    */
-  readonly credentialsSecretName: string;
+  readonly credentialSecrets?: MinioCredentialSecrets;
+  /**
+   * Serves the site over HTTPS only (the ALB redirects HTTP).
+   * @default - plain HTTP on port 80
+   */
+  readonly tls?: WorkloadTls;
 }
 
 /** Name the Ingress gives the site's load balancer, so that its CloudWatch alarms can find it. */
@@ -74,23 +113,28 @@ export class WorkloadChart extends Chart {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
 
-    const credentials = { secretName: props.credentialsSecretName, accessKeyKey: CREDENTIALS_USER_KEY, secretKeyKey: CREDENTIALS_PASSWORD_KEY };
+    const secrets = props.credentialSecrets ?? CREDENTIAL_SECRETS;
+    const credentials = (secretName: string) => ({ secretName, accessKeyKey: CREDENTIALS_USER_KEY, secretKeyKey: CREDENTIALS_PASSWORD_KEY });
 
-    // Storage: MinIO, and the Job that creates the bucket (the only component that creates one).
+    // Storage: MinIO, and the Job that creates the bucket and the users (the only component that creates
+    // them, and the only one besides MinIO that holds the root credentials).
     this.minio = new Minio(this, 'Minio', {
       ...config.minio,
       name: 'minio',
       namespace: config.namespace,
-      credentials,
+      credentials: credentials(secrets.root),
       buckets: [{ name: config.bucket }],
       // A JWT for Prometheus would be one more credential to generate with mc and sync; the metrics carry no
       // object data, and MinIO admits only s3www, the seeder and kube-prometheus-stack's Prometheus to the port.
       metrics: monitored ? { auth: MetricsAuth.PUBLIC, serviceMonitor: {}, alerts: {}, dashboard: {} } : undefined,
     });
-    const backend: S3Backend = { bucket: config.bucket, endpoint: this.minio.endpoint, credentials };
+    // One MinIO user per consumer, limited to the bucket: s3www reads, the seeder writes, nobody deletes.
+    const siteUser = this.minio.grantRead('S3www', { bucket: config.bucket, credentials: credentials(secrets.site) });
+    const seederUser = this.minio.grantReadWrite('Seeder', { bucket: config.bucket, credentials: credentials(secrets.seeder) });
+    const backend = (user: MinioUser): S3Backend => ({ bucket: user.bucket, endpoint: this.minio.endpoint, credentials: user.credentials });
 
     // Content: the seeder fills the bucket once MinIO's Job has created it.
-    this.seeder = new Seeder(this, 'Seeder', { ...config.seeder, name: 's3www-seeder', namespace: config.namespace, backend });
+    this.seeder = new Seeder(this, 'Seeder', { ...config.seeder, name: 's3www-seeder', namespace: config.namespace, backend: backend(seederUser) });
     this.minio.allowFrom(this.seeder);
 
     // Web tier: s3www serves the bucket.
@@ -98,12 +142,18 @@ export class WorkloadChart extends Chart {
       ...config.s3www,
       name: 's3www',
       namespace: config.namespace,
-      backend,
+      backend: backend(siteUser),
       // The blackbox exporter probes the Service for the seeded object: its success and latency are the
       // site's availability and latency indicators. The library admits it to s3www.
       monitoring: monitored ? { path: probedPath(config), seeder: this.seeder } : undefined,
-      // Edge: an internet-facing ALB with IP targets, named so that its CloudWatch alarms find it.
-      ingress: { healthCheckPath: '/', annotations: { 'alb.ingress.kubernetes.io/load-balancer-name': siteLoadBalancerName(config) } },
+      // Edge: an internet-facing ALB with IP targets, named so that its CloudWatch alarms find it; with a
+      // certificate it serves HTTPS only (HTTP answers with a redirect) with a current TLS policy.
+      ingress: {
+        healthCheckPath: '/',
+        host: props.tls?.domainName,
+        tls: props.tls && { certificateArns: [props.tls.certificateArn] },
+        annotations: { 'alb.ingress.kubernetes.io/load-balancer-name': siteLoadBalancerName(config) },
+      },
     });
     this.minio.allowFrom(this.s3www);
     // The ALB sends to pod IPs (IP targets) from its nodes in the VPC's subnets.

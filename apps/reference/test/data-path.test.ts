@@ -10,13 +10,20 @@
  * object s3www v1.0.0 would look up for a path (main.go: the key, key/index.html, key/index.htm,
  * the SPA file, 404.html; a directory when key/ lists anything) is checked with those keys. The
  * HTTP answers of the real s3www are checked by hand with `S3WWW_BINARY` (README, "Data path").
+ *
+ * Least privilege, as real MinIO enforces it: the bucket Job creates s3www's and the seeder's users
+ * from their own Secrets; with s3www's keys PUT and DELETE are denied, with the seeder's DELETE and
+ * every other bucket, and the seeder's policy is enough for a verified multipart upload, its tag, the
+ * skip check and the abort of an unchanged copy (dev).
  */
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { GIF, localEnvironment, RunningEnvironment } from './support/local-stack';
 import { JobResult, LocalStack, runningProcesses, S3Access } from '../../../tools/testing/data-path';
 import { EnvironmentName } from '../src/environment-config';
+import { DEFAULT_SEED_URL } from '../src/environments';
 
 const KEY = 'giphy.gif';
 /** Longest wait, after pods die, for MinIO to serve reads again. */
@@ -33,6 +40,19 @@ function seederSecret(stack: LocalStack): { name: string; accessKey: string; sec
   if (mount?.source.kind !== 'secret') throw new Error('the seeder mounts no Secret');
   const keyOf = (path: string) => mount.source.kind === 'secret' ? mount.source.items!.find((i) => i.path === path)!.key : '';
   return { name: mount.source.secretName, accessKey: keyOf('accessKey'), secretKey: keyOf('secretKey') };
+}
+
+/** The seeder's MinIO keys, as the harness gave its Secret. */
+function seederKeys(stack: LocalStack): S3Access {
+  const secret = seederSecret(stack);
+  return { endpoint: stack.serviceUrl('minio'), accessKey: stack.secret(secret.name, secret.accessKey), secretKey: stack.secret(secret.name, secret.secretKey) };
+}
+
+/** How real MinIO answers a call made with mc: allowed, denied (AccessDenied), or another failure with its message. */
+async function outcome(call: Promise<{ code: number | null; stderr: string }>): Promise<string> {
+  const { code, stderr } = await call;
+  if (code === 0) return 'allowed';
+  return /Access Denied|Insufficient permissions/.test(stderr) ? 'denied' : `failed: ${stderr.trim()}`;
 }
 
 /** `mc stat --json` of an object, or undefined when it does not exist. */
@@ -176,6 +196,88 @@ describe.each([EnvironmentName.DEV, EnvironmentName.PROD])('%s', (environment) =
     const after = await stat(stack, stack.minioRoot, `site/${KEY}`);
     expect({ etag: after?.etag, modified: after?.lastModified }).toEqual({ etag: before?.etag, modified: before?.lastModified });
   });
+
+  test('the bucket Job gives s3www and the seeder a MinIO user each, with one policy on the bucket; neither holds the root keys', async () => {
+    expect(buckets.pods[0].stdout).toContain('user of policy minio-s3www ready: read on bucket site (s3:ListBucket, s3:GetObject)');
+    expect(buckets.pods[0].stdout).toContain('2 user(s) ready');
+    const users = { s3www: stack.s3wwwView(), seeder: seederKeys(stack) };
+    const root = stack.minioRoot;
+    for (const [who, keys] of Object.entries(users)) {
+      expect([who, keys.accessKey === root.accessKey || keys.secretKey === root.secretKey]).toEqual([who, false]);
+      const info = JSON.parse((await stack.mc(['admin', 'user', 'info', 't', keys.accessKey, '--json'], root)).stdout);
+      expect([who, info.policyName, info.userStatus]).toEqual([who, `minio-${who}`, 'enabled']);
+    }
+  });
+
+  test('with s3www\'s credentials real MinIO denies PUT and DELETE, and the site still serves', async () => {
+    const view = stack.s3wwwView();
+    const file = join(stack.root, 'defaced.html');
+    writeFileSync(file, 'defaced');
+    expect({
+      put: await outcome(stack.mc(['cp', '--quiet', file, `t/${view.bucket}/index.html`], view)),
+      overwrite: await outcome(stack.mc(['cp', '--quiet', file, `t/${view.bucket}/${KEY}`], view)),
+      delete: await outcome(stack.mc(['rm', `t/${view.bucket}/${KEY}`], view)),
+    }).toEqual({ put: 'denied', overwrite: 'denied', delete: 'denied' });
+    // what s3www does for a request still works: list the bucket, get the object
+    expect(await outcome(stack.mc(['ls', `t/${view.bucket}/`], view))).toBe('allowed');
+    expect((await fetchObject(stack, view, `${view.bucket}/${KEY}`)).equals(GIF)).toBe(true);
+  });
+
+  test('with the seeder\'s credentials real MinIO denies DELETE and every other bucket, and the seed is still there', async () => {
+    // GIVEN another bucket with an object, made with the root keys
+    const root = stack.minioRoot;
+    const file = join(stack.root, 'other.txt');
+    writeFileSync(file, 'not the seeder\'s');
+    expect((await stack.mc(['mb', '--ignore-existing', 't/other'], root)).code).toBe(0);
+    expect((await stack.mc(['cp', '--quiet', file, 't/other/other.txt'], root)).code).toBe(0);
+    // WHEN / THEN
+    const keys = seederKeys(stack);
+    expect({
+      delete: await outcome(stack.mc(['rm', `t/site/${KEY}`], keys)),
+      listOther: await outcome(stack.mc(['ls', 't/other/'], keys)),
+      getOther: await outcome(stack.mc(['cat', 't/other/other.txt'], keys)),
+      putOther: await outcome(stack.mc(['cp', '--quiet', file, 't/other/seeded.txt'], keys)),
+      deleteOther: await outcome(stack.mc(['rm', 't/other/other.txt'], keys)),
+    }).toEqual({ delete: 'denied', listOther: 'denied', getOther: 'denied', putOther: 'denied', deleteOther: 'denied' });
+    expect((await fetchObject(stack, root, `site/${KEY}`)).equals(GIF)).toBe(true);
+    expect((await stack.mc(['rb', '--force', 't/other'], root)).code).toBe(0);
+  });
+
+  if (environment === EnvironmentName.DEV) {
+    test('the seeder\'s user is enough for a verified multipart upload, its tag, the skip check and the abort of an unchanged copy', async () => {
+      // GIVEN the source now serves 20 MiB (three parts of 8 MiB) without ETag or Last-Modified
+      const path = new URL(DEFAULT_SEED_URL).pathname;
+      const big = Buffer.alloc(20 * 1024 * 1024, 7);
+      env.source.put(path, { body: big, contentType: 'image/gif', validators: false });
+      try {
+        // WHEN the seeder runs: HeadObject, GetObjectTagging, CreateMultipartUpload, UploadPart, Complete, PutObjectTagging
+        const upload = await stack.runJob('seeder');
+        // THEN
+        expect(upload).toMatchObject({ succeeded: true, pods: [{ exit: { code: 0 } }] });
+        expect(logs(upload).find((l) => l.key === KEY)).toMatchObject({ msg: 'uploaded', bytes: big.length });
+        // MinIO back in its Service (its readiness probe may time out while it takes 20 MiB on two shared cores)
+        await stack.waitForMinio('cluster', { ordinals: [0] });
+        const stored = await stat(stack, stack.minioRoot, `site/${KEY}`);
+        expect(stored?.etag).toMatch(/-3$/);
+        const tags = JSON.parse((await stack.mc(['tag', 'list', '--json', `t/site/${KEY}`], stack.minioRoot)).stdout);
+        expect(tags.tagset).toEqual({ 'seed-sha256': createHash('sha256').update(big).digest('hex') });
+        // WHEN it runs again: the same bytes, so the upload is aborted before it becomes visible
+        const again = await stack.runJob('seeder');
+        expect(again).toMatchObject({ succeeded: true, pods: [{ exit: { code: 0 } }] });
+        expect(logs(again).find((l) => l.key === KEY)).toMatchObject({ msg: 'skipped', reason: expect.stringContaining('upload aborted before it became visible') });
+        expect(again.pods[0].stdout).not.toContain('could not abort');
+        await stack.waitForMinio('cluster', { ordinals: [0] });
+        expect((await stack.mc(['ls', '--incomplete', '--recursive', 't/site/'], stack.minioRoot)).stdout).toBe('');
+        expect((await stat(stack, stack.minioRoot, `site/${KEY}`))?.lastModified).toBe(stored?.lastModified);
+      } finally {
+        // the GIF again, for the tests that follow
+        env.source.put(path, { body: GIF, contentType: 'image/gif' });
+        expect(await stack.runJob('seeder')).toMatchObject({ succeeded: true });
+        await stack.waitForMinio('cluster', { ordinals: [0] });
+      }
+      expect((await fetchObject(stack, stack.s3wwwView(), `site/${KEY}`)).equals(GIF)).toBe(true);
+    });
+  }
 
   test('wrong credentials: every seeder pod exits 3 (backend refused) with one line, and the Job fails after its retries', async () => {
     // GIVEN the Secret's password changed behind the seeder's back

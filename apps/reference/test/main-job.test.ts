@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { foldersOf, runMainJob, secretFindings } from '../src/main-job';
+import { foldersOf, manifestsReadme, runMainJob, secretFindings } from '../src/main-job';
 import { readOutput, environmentApp } from '../src/synthesis';
 
 describe('the main job', () => {
@@ -19,11 +19,20 @@ describe('the main job', () => {
     expect(manifests).toEqual(expect.arrayContaining(['Namespace.s3www.k8s.yaml', 'NetworkPolicy.default-deny.k8s.yaml', 'Deployment.s3www.k8s.yaml']));
   });
 
-  test('explains beside the manifests how to apply them, naming the Secret to create', () => {
+  test('explains beside the manifests how to apply them, with the exact command for the Secret of each MinIO identity', () => {
     const readme = readFileSync(join(base, 'dist', 'manifests', 'README.md'), 'utf8');
-    expect(readme).toContain('kubectl -n s3www create secret generic minio-root-credentials');
-    expect(readme).toContain('--from-literal=username=s3www-admin --from-literal=password="$(openssl rand -hex 20)"');
+    for (const [secret, user] of [['minio-root-credentials', 's3www-admin'], ['minio-s3www-credentials', 's3www-web'], ['minio-seeder-credentials', 's3www-seeder']]) {
+      expect(readme).toContain(`kubectl -n s3www create secret generic ${secret} \\\n  --from-literal=username=${user} --from-literal=password="$(openssl rand -hex 20)"\n`);
+    }
     expect(readme).toContain('`dev/`');
+    // dev serves plain HTTP: no certificate to replace
+    expect(readme).not.toContain('certificate');
+  });
+
+  test('tells the plain-manifest users of staging and prod to put their certificate where the example one is', () => {
+    const readme = manifestsReadme(['dev', 'staging', 'prod']);
+    expect(readme).toContain('`staging/` and `prod/` serve HTTPS only: their Ingress carries the EXAMPLE certificate '
+      + 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000');
   });
 
   test('prints the stack, its resource counts, the manifests written and the deploy command', () => {

@@ -10,6 +10,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AlertmanagerConfigFile } from '../../../tools/testing/amtool';
 import { runPromtool } from '../../../tools/testing/promtool';
+import { EXAMPLE_CERTIFICATE_ARN } from '../src/deployment-target';
 import { DEFAULT_DR_REGION, EnvironmentName } from '../src/environment-config';
 import { ENVIRONMENTS } from '../src/environments';
 import { buildReferenceApp } from '../src/reference-app';
@@ -226,7 +227,8 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
 
 describe('context values', () => {
   const build = (context: Record<string, string>, env = 'prod') =>
-    buildReferenceApp(new App({ context: { ...committedContext(), env, ...context } }), { target: OFFLINE });
+    // staging and prod serve HTTPS only: they get the example certificate, as the main job gives them
+    buildReferenceApp(new App({ context: { ...committedContext(), env, certificateArn: EXAMPLE_CERTIFICATE_ARN, ...context } }), { target: OFFLINE });
 
   test('-c alertEmails subscribes each address to the topic', () => {
     const template = Template.fromStack(build({ alertEmails: 'oncall@example.com, lead@example.com' }, 'dev'));

@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { EXAMPLE_CERTIFICATE_ARN } from '../src/deployment-target';
 import { buildReferenceApp, stackName } from '../src/reference-app';
 import { committedContext } from '../src/synthesis';
 
@@ -12,7 +13,8 @@ describe('buildReferenceApp', () => {
   });
 
   test.each(['dev', 'staging', 'prod'])('builds %s from -c env', (env) => {
-    const stack = buildReferenceApp(app({ env }), { target: OFFLINE });
+    // staging and prod serve HTTPS only: they need a certificate (src/site-tls.ts)
+    const stack = buildReferenceApp(app({ env, ...(env === 'dev' ? {} : { certificateArn: EXAMPLE_CERTIFICATE_ARN }) }), { target: OFFLINE });
     expect(stack.stackName).toBe(stackName(env));
     expect(stack.terminationProtection).toBe(env === 'prod');
     expect(stack.tags.tagValues()).toEqual({ 'project': 's3www-eks', 'environment': env, 'cost-center': 'web-platform' });

@@ -15,6 +15,8 @@ from s3www_eks.minio import (
 )
 from s3www_eks.s3www import (
     AlbIngressOptions,
+    AlbSslPolicy,
+    AlbTlsOptions,
     AutoscalingOptions,
     S3Backend,
     S3Credentials,
@@ -35,11 +37,22 @@ minio = Minio(chart, "Minio",
     buckets=[Bucket(name="site", versioning=True)],
 )
 
-backend = S3Backend(bucket="site", endpoint=minio.endpoint, credentials=S3Credentials(secret_name="site-keys"))
+# A MinIO user each, of least privilege: the site reads, the seeder writes, nobody deletes. MinIO's bucket
+# Job creates them from Secrets in MinIO's namespace; the web namespace holds copies for the pods.
+reader = minio.grant_read("Site", bucket="site", credentials=storage.S3Credentials(secret_name="site-reader"))
+writer = minio.grant_read_write("Seeder", bucket="site", credentials=storage.S3Credentials(secret_name="site-writer"))
+
+
+def backend_of(user):
+    keys = user.credentials
+    return S3Backend(bucket=user.bucket, endpoint=minio.endpoint, credentials=S3Credentials(
+        secret_name=keys.secret_name, access_key_key=keys.access_key_key, secret_key_key=keys.secret_key_key))
+
+
 seeder = Seeder(chart, "Seeder",
     name="site-seeder",
     namespace="web",
-    backend=backend,
+    backend=backend_of(writer),
     sources=[
         SeedSource(url="https://example.com/index.html", content_type="text/html; charset=utf-8"),
         SeedSource(url="https://example.com/logo.png", key="img/logo.png"),
@@ -48,8 +61,10 @@ seeder = Seeder(chart, "Seeder",
 site = S3www(chart, "Site",
     name="site",
     namespace="web",
-    backend=backend,
-    ingress=AlbIngressOptions(host="www.example.com"),
+    backend=backend_of(reader),
+    ingress=AlbIngressOptions(host="www.example.com", tls=AlbTlsOptions(
+        certificate_arns=["arn:aws:acm:eu-west-1:123456789012:certificate/0f6f1b3e-2c4d-4e5f-8a9b-0c1d2e3f4a5b"],
+        ssl_policy=AlbSslPolicy.TLS13_1_3_PQ_2025_09)),
     autoscaling=AutoscalingOptions(min_replicas=2, max_replicas=6, cpu_utilization=70),
 )
 
@@ -100,9 +115,33 @@ checks.append("s3www -endpoint " + minio.endpoint)
 ingress = one("Ingress", "site", "web")
 assert ingress["spec"]["ingressClassName"] == "alb", ingress["spec"]
 assert ingress["spec"]["rules"][0]["host"] == "www.example.com", ingress["spec"]["rules"]
+annotations = ingress["metadata"]["annotations"]
+assert annotations["alb.ingress.kubernetes.io/listen-ports"] == '[{"HTTP":80},{"HTTPS":443}]', annotations
+assert annotations["alb.ingress.kubernetes.io/ssl-redirect"] == "443", annotations
+assert annotations["alb.ingress.kubernetes.io/ssl-policy"] == "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09", annotations
+try:
+    AlbSslPolicy.of("ELBSecurityPolicy-2016-08")
+    raise AssertionError("a TLS 1.0 policy was accepted")
+except Exception as err:  # the JavaScript error, as jsii raises it in Python
+    assert "must not allow TLS 1.0 or 1.1" in str(err), err
+checks.append("HTTPS only, TLS 1.3 policy, TLS 1.0 policy refused")
 hpa = one("HorizontalPodAutoscaler", "site", "web")
 assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 6), hpa["spec"]
 checks.append("ALB ingress, HPA 2-6")
+
+# Least privilege: each workload mounts its own user's Secret; the bucket Job creates both users.
+assert [u.policy_name for u in minio.users] == ["minio-site", "minio-seeder"], minio.users
+assert reader.actions == ["s3:ListBucket", "s3:GetObject"], reader.actions
+assert "s3:DeleteObject" not in writer.actions, writer.actions
+assert reader.access == storage.BucketAccess.READ, reader.access
+bucket_job = [o for o in manifest if o["kind"] == "Job" and o["metadata"]["name"] == minio.bucket_job.name]
+assert len(bucket_job) == 1, [o["metadata"]["name"] for o in manifest if o["kind"] == "Job"]
+refs = {e["name"]: e["valueFrom"]["secretKeyRef"]["name"] for e in container(bucket_job[0])["env"] if "valueFrom" in e}
+assert refs == {"MINIO_ROOT_USER": "minio-root", "MINIO_ROOT_PASSWORD": "minio-root", "USER_0_ACCESS_KEY": "site-reader",
+                "USER_0_SECRET_KEY": "site-reader", "USER_1_ACCESS_KEY": "site-writer", "USER_1_SECRET_KEY": "site-writer"}, refs
+volumes = container(deployment)["volumeMounts"], deployment["spec"]["template"]["spec"]["volumes"]
+assert [v["secret"]["secretName"] for v in volumes[1] if "secret" in v] == ["site-reader"], volumes
+checks.append("MinIO users: site reads, seeder writes, no delete")
 
 # The seeder Job carries the seed list.
 jobs = [o for o in manifest if o["kind"] == "Job" and o["metadata"]["name"] == seeder.job_name]

@@ -20,9 +20,12 @@ const cluster = new Cluster(stack, 'Cluster', {
 const k8sApp = new cdk8s.App({ outdir: 'dist' });
 const chart = new cdk8s.Chart(k8sApp, 'site', { namespace: 'site' });
 const minio = new Minio(chart, 'Minio', { credentials: { secretName: 'minio-root' }, buckets: [{ name: 'site' }] });
-const backend = { bucket: 'site', endpoint: minio.endpoint, credentials: minio.credentials };
-const seeder = new Seeder(chart, 'Seeder', { backend, sources: [{ url: 'https://media.giphy.com/media/VdiQKDAguhDSi37gn1/giphy.gif' }] });
-const site = new S3www(chart, 'S3www', { backend, ingress: {} });
+// A MinIO user each, never root: the site reads, the seeder writes.
+const reader = minio.grantRead('Site', { bucket: 'site', credentials: { secretName: 'site-reader' } });
+const writer = minio.grantReadWrite('Seeder', { bucket: 'site', credentials: { secretName: 'site-writer' } });
+const backend = (user) => ({ bucket: user.bucket, endpoint: minio.endpoint, credentials: user.credentials });
+const seeder = new Seeder(chart, 'Seeder', { backend: backend(writer), sources: [{ url: 'https://media.giphy.com/media/VdiQKDAguhDSi37gn1/giphy.gif' }] });
+const site = new S3www(chart, 'S3www', { backend: backend(reader), ingress: {} });
 minio.allowFrom(seeder);
 minio.allowFrom(site);
 site.allowFrom(NetworkPolicyIpBlock.ipv4(chart, 'Vpc', '10.0.0.0/16'));
