@@ -9,12 +9,19 @@
  * so between two packs the workspace resolves the live package through its root link, never a
  * stale copy. Run in the library's folder (npm runs lifecycle scripts there).
  *
+ * Several packs of one library at the same time (tools/bindings/build.js runs jsii-pacmak for
+ * three languages side by side, and each packs every library) would copy and remove the same folder
+ * under each other. Such a caller copies once itself, sets S3WWW_EKS_PRIVATE_BUNDLED=1 for the packs
+ * it starts, which then leave the copy alone, and removes it when all are done.
+ *
  * Usage: node tools/bundle-private.js copy|remove <package name>
  */
 const { cpSync, existsSync, readdirSync, rmSync, readFileSync } = require('fs');
 const { join, resolve } = require('path');
 
 const ROOT = resolve(__dirname, '..');
+/** Set by a caller that copied the private package itself and packs several times at once. */
+const BUNDLED_BY_CALLER = 'S3WWW_EKS_PRIVATE_BUNDLED';
 
 function sourceOf(name) {
   const rootPackage = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -55,7 +62,9 @@ if (require.main === module) {
     console.error('usage: node tools/bundle-private.js copy|remove <package name>');
     process.exit(2);
   }
-  (command === 'copy' ? copy : remove)(name, process.cwd());
+  if (process.env[BUNDLED_BY_CALLER] !== '1') (command === 'copy' ? copy : remove)(name, process.cwd());
 }
+
+module.exports = { copy, remove, BUNDLED_BY_CALLER };
 
 module.exports = { copy, remove };

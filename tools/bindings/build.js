@@ -25,6 +25,7 @@ const { execFileSync, spawn, spawnSync } = require('child_process');
 const { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } = require('fs');
 const { homedir } = require('os');
 const { join, resolve } = require('path');
+const privateBundle = require('../bundle-private.js');
 
 const ROOT = resolve(__dirname, '..', '..');
 const LIBRARIES = ['network', 'cluster', 'minio', 's3www'];
@@ -190,8 +191,14 @@ async function main() {
   const scratch = join(cacheDir(), `run-${process.pid}`);
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
-  const env = { ...process.env, TMPDIR: scratch, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+  // The three pacmak runs below pack every library at the same time: the private package the cdk8s
+  // libraries bundle is copied into them once, here, and their own prepack/postpack leave it alone.
+  const bundling = LIBRARIES.map((l) => join(ROOT, 'packages', l))
+    .map((dir) => ({ dir, bundled: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).bundledDependencies ?? [] }))
+    .flatMap(({ dir, bundled }) => bundled.map((name) => ({ dir, name })));
+  const env = { ...process.env, TMPDIR: scratch, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', [privateBundle.BUNDLED_BY_CALLER]: '1' };
   const libDirs = LIBRARIES.map((l) => join(ROOT, 'packages', l));
+  bundling.forEach(({ dir, name }) => privateBundle.copy(name, dir));
   try {
     for (const lib of LIBRARIES) for (const language of languages) rmSync(join(ROOT, 'packages', lib, 'dist', language), { recursive: true, force: true });
     const timings = {};
@@ -234,6 +241,7 @@ async function main() {
     const summary = languages.map((l) => `${l} ${timings[l]}`).join(', ');
     console.log(`bindings: ${languages.join(', ')} packages of ${LIBRARIES.join(', ')} in packages/*/dist, checked as the release publishes them (${summary}; total ${seconds(started)})`);
   } finally {
+    bundling.forEach(({ dir, name }) => privateBundle.remove(name, dir));
     rmSync(scratch, { recursive: true, force: true });
   }
 }
