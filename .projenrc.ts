@@ -1,6 +1,7 @@
 import { awscdk, javascript, JsonFile, Task, typescript } from 'projen';
 import { awsCdkLibrary, bundlePrivatePackage, cdk8sLibrary, JEST_SCRATCH, privatePackage, RECORD_COMPILE, TOOLCHAIN } from './projenrc/libraries';
-import { addReleaseWorkflow, TEST_TOOLS } from './projenrc/release-workflow';
+import { addMutationTesting } from './projenrc/mutation';
+import { addReleaseWorkflow, REAL_PROGRAMS, TEST_TOOLS } from './projenrc/release-workflow';
 import { VERSIONS } from './projenrc/versions';
 import { WorkspaceInstall } from './projenrc/workspace';
 
@@ -38,7 +39,7 @@ const root = new typescript.TypeScriptProject({
   allowScripts: ['esbuild'],
   workflowNodeVersion: '22.x',
   // The tests run the real cfn-lint, moto_server and promtool.
-  buildWorkflowOptions: { preBuildSteps: TEST_TOOLS, mutableBuild: false },
+  buildWorkflowOptions: { preBuildSteps: [...TEST_TOOLS, ...REAL_PROGRAMS], mutableBuild: false },
 });
 
 // tools/ holds the build and test helpers every package shares; eslint's project service
@@ -172,8 +173,13 @@ reference.addTask('main', {
   description: 'Synthesize dev, staging and prod offline: cdk.out/<env>, dist/manifests/<env>, and a summary',
   steps: [{ exec: compileChanged([cdk8sCommon, ...libraries, reference]) }, { exec: 'node lib/main-job.js', receiveArgs: true }],
 });
+// ts-node keeps its V8 compile cache in os.tmpdir() unless told otherwise: in node_modules/.cache,
+// like every other cache of ours, nothing is left in /tmp (CONTRIBUTING.md, "Temporary files").
+const tsNodeCache = (toRoot: string) => ({ V8_COMPILE_CACHE_CACHE_DIR: `${toRoot}node_modules/.cache/v8-compile-cache` });
+root.defaultTask!.env('V8_COMPILE_CACHE_CACHE_DIR', tsNodeCache('').V8_COMPILE_CACHE_CACHE_DIR);
 reference.addTask('benchmark', {
   description: 'prod synth time, memory and template figures against plain aws-eks-v2 (not a test)',
+  env: tsNodeCache('../../'),
   steps: [
     { exec: compileChanged([cdk8sCommon, ...libraries]) },
     { exec: 'ts-node -P benchmark/tsconfig.json benchmark/run.ts', receiveArgs: true },
@@ -188,6 +194,7 @@ reference.addTask('compose', {
 // The real s3www by hand and the serving benchmark: needs S3WWW_BINARY (nothing here can build s3www).
 reference.addTask('benchmark:serving', {
   description: 'HTTP checks through the real s3www and wrk figures against MinIO; needs S3WWW_BINARY (not a test)',
+  env: tsNodeCache('../../'),
   steps: [
     { exec: compileChanged([cdk8sCommon, ...libraries]) },
     { exec: 'ts-node -P benchmark/tsconfig.json benchmark/serving.ts', receiveArgs: true },
@@ -253,5 +260,22 @@ root.addTask('compose', {
   description: 'Write the Docker Compose local stack (apps/reference/dist/compose) from the dev environment',
   steps: [{ exec: 'npx projen compose', cwd: workspace.dirOf(reference) }],
 });
+
+// Mutation testing (StrykerJS) of the seeder and of the reference app's sources: on demand and in a
+// weekly workflow, never in the build (CONTRIBUTING.md, "Mutation testing").
+addMutationTesting(root, [
+  {
+    name: 'seeder',
+    what: 'the s3www seeder (packages/s3www/seeder)',
+    dir: workspace.dirOf(s3www),
+    prepare: [`node ../../tools/compile-if-changed.js ${workspace.dirOf(cdk8sCommon)}`, 'node ../../tools/programs/build.js minio'],
+  },
+  {
+    name: 'reference',
+    what: 'the reference app (apps/reference/src)',
+    dir: workspace.dirOf(reference),
+    prepare: [`node ../../tools/compile-if-changed.js ${[cdk8sCommon, ...libraries].map((l) => workspace.dirOf(l)).join(' ')}`],
+  },
+]);
 
 root.synth();

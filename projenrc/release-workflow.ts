@@ -1,13 +1,31 @@
 import { github, javascript } from 'projen';
 import { JobPermission } from 'projen/lib/github/workflows-model';
 
-/** The tools the packages' tests call for real: cfn-lint, moto_server, promtool, amtool and docker-compose. */
+/**
+ * The tools the packages' tests call for real: cfn-lint, moto_server, promtool, amtool, docker-compose,
+ * and Go (at the version the programs' wrapper modules name) to build the programs below.
+ */
 export const TEST_TOOLS: github.workflows.JobStep[] = [
+  { name: 'Setup Go', uses: 'actions/setup-go@v5', with: { 'go-version-file': 'tools/programs/kubernetes/go.mod', 'cache': false } },
   { name: 'Setup Python', uses: 'actions/setup-python@v5', with: { 'python-version': '3.12' } },
   { name: 'Install cfn-lint and moto_server', run: "pip install 'cfn-lint==1.*' 'moto[server]==5.*'" },
   { name: 'Install promtool', run: 'sudo apt-get update && sudo apt-get install -y --no-install-recommends prometheus' },
   { name: 'Install amtool', run: 'sudo apt-get install -y --no-install-recommends prometheus-alertmanager' },
   { name: 'Install docker-compose (the compose file check)', run: 'sudo apt-get install -y --no-install-recommends docker-compose' },
+];
+
+/**
+ * The real programs the tests run against (kube-apiserver, etcd, kubectl, MinIO, mc), built from their
+ * Go modules by tools/programs/build.js, after `npm ci` (kubectl comes from the pinned layer package).
+ * The cache is keyed by the wrapper modules, as the script's own cache is, so a stale one never counts.
+ */
+export const REAL_PROGRAMS: github.workflows.JobStep[] = [
+  {
+    name: 'Cache the real programs',
+    uses: 'actions/cache@v4',
+    with: { path: '~/.cache/s3www-eks/programs', key: "programs-${{ runner.os }}-${{ hashFiles('tools/programs/**') }}" },
+  },
+  { name: 'Build the real programs', run: 'node tools/programs/build.js' },
 ];
 
 /** A library the release workflow releases, in the order given. */
@@ -51,8 +69,8 @@ export function addReleaseWorkflow(root: javascript.NodeProject, libraries: Rele
       ...TEST_TOOLS,
       { name: 'Setup Java', uses: 'actions/setup-java@v4', with: { 'distribution': 'temurin', 'java-version': '17' } },
       { name: 'Setup .NET', uses: 'actions/setup-dotnet@v4', with: { 'dotnet-version': '8.x' } },
-      { name: 'Setup Go', uses: 'actions/setup-go@v5', with: { 'go-version': '^1.23.0' } },
       { name: 'Install dependencies', run: 'npm ci' },
+      ...REAL_PROGRAMS,
       ...libraries.flatMap((lib) => releaseSteps(lib)),
     ],
   });

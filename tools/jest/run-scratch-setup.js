@@ -10,5 +10,7 @@ const { join } = require('path');
 module.exports = function createRunScratch() {
   const scratch = mkdtempSync(join(tmpdir(), 's3www-eks-jest-'));
   process.env.S3WWW_EKS_JEST_SCRATCH = scratch;
+  // Restored by the teardown: StrykerJS runs jest many times in one process.
+  process.env.S3WWW_EKS_JEST_TMPDIR_BEFORE = process.env.TMPDIR ?? '';
   process.env.TMPDIR = scratch;
 };

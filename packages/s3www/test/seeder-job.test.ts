@@ -9,6 +9,7 @@ import { Seeder, SeederProps } from '../src';
 import { SEEDER } from './support/run-seeder';
 import { MINIO_BACKEND, podSpec, synthSeeder, validationError } from './support/synth';
 import { freePort } from '../../../tools/testing/moto';
+import { strykerChild } from '../../../tools/testing/stryker-child';
 
 const SHA = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const SOURCES = [
@@ -56,7 +57,12 @@ describe('the seeder Job', () => {
     try {
       writeFileSync(join(mount, 'load.js'), configMaps[0].data['load.js']);
       configMaps.forEach((c, i) => writeFileSync(join(mount, `program.br.${i}`), Buffer.from(c.binaryData[`program.br.${i}`], 'base64')));
-      const run = () => spawnSync(process.execPath, [...container.command.slice(1, -1), join(mount, 'load.js')], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+      const run = () => {
+        const stryker = strykerChild();
+        const loaded = spawnSync(process.execPath, [...container.command.slice(1, -1), join(mount, 'load.js')], { encoding: 'utf8', env: { PATH: process.env.PATH, ...stryker.env } });
+        stryker.done();
+        return loaded;
+      };
       // With no environment the program itself answers: a configuration error, exit code 2.
       const complete = run();
       expect(complete.stderr).toBe('seeder: S3_BUCKET must be set to the bucket to seed\n');
@@ -132,11 +138,13 @@ describe('the seeder Job', () => {
     const vars = { ...env(job), S3_ENDPOINT: `http://localhost:${port}`, S3_ACCESS_KEY_FILE: SEEDER, S3_SECRET_KEY_FILE: SEEDER, SEED_BACKEND_TIMEOUT_SECONDS: '1' };
     // WHEN
     let status: number | undefined;
+    const stryker = strykerChild();
     try {
-      execFileSync(process.execPath, [SEEDER], { env: { PATH: process.env.PATH, ...vars }, stdio: 'pipe' });
+      execFileSync(process.execPath, [SEEDER], { env: { PATH: process.env.PATH, ...vars, ...stryker.env }, stdio: 'pipe' });
     } catch (err) {
       status = (err as { status: number }).status;
     }
+    stryker.done();
     // THEN it got past the configuration (exit 2) to the backend (exit 3)
     expect(status).toBe(3);
   });
@@ -153,7 +161,9 @@ describe('the seeder Job', () => {
       const keys = { S3_ACCESS_KEY_FILE: join(mount, 'accessKey'), S3_SECRET_KEY_FILE: join(mount, 'secretKey') };
       const vars = { ...env(job), ...keys, S3_ENDPOINT: `http://127.0.0.1:${port}`, SEED_BACKEND_TIMEOUT_SECONDS: '1' };
       // WHEN
-      const run = spawnSync(process.execPath, [...container.command.slice(1, -1), join(mount, 'load.js')], { encoding: 'utf8', env: { PATH: process.env.PATH, ...vars } });
+      const stryker = strykerChild();
+      const run = spawnSync(process.execPath, [...container.command.slice(1, -1), join(mount, 'load.js')], { encoding: 'utf8', env: { PATH: process.env.PATH, ...vars, ...stryker.env } });
+      stryker.done();
       // THEN the request left the process and was refused: the SDK's dynamic import() of node:http
       // works in code the loader compiles (it failed with "A dynamic import callback was not specified")
       expect(run.status).toBe(3);

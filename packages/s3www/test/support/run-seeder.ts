@@ -2,6 +2,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import { existsSync } from 'fs';
 import { join } from 'path';
+import { strykerChild } from '../../../../tools/testing/stryker-child';
 
 export const SEEDER = join(__dirname, '..', '..', 'assets', 'seeder', 'index.js');
 
@@ -32,7 +33,10 @@ const BASE_ENV = {
 
 export function startSeeder(env: Record<string, string | undefined>): StartedSeeder {
   if (!existsSync(SEEDER)) throw new Error(`${SEEDER} is missing: run "npx projen compile" first`);
-  const merged = Object.fromEntries(Object.entries({ ...BASE_ENV, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  // Under mutation testing the child runs the active mutant and reports its coverage (tools/testing/stryker-child.ts).
+  const stryker = strykerChild();
+  const vars = { ...BASE_ENV, ...env, ...stryker.env };
+  const merged = Object.fromEntries(Object.entries(vars).filter(([, v]) => v !== undefined)) as Record<string, string>;
   const child = spawn(process.execPath, [SEEDER], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -41,6 +45,7 @@ export function startSeeder(env: Record<string, string | undefined>): StartedSee
   const done = new Promise<SeederRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
+      stryker.done();
       try {
         const logs = stdout.split('\n').filter((line) => line !== '').map((line) => {
           try {

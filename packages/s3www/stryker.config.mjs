@@ -1,0 +1,22 @@
+// Mutation testing of the seeder (`npx projen mutation:seeder` at the root; CONTRIBUTING.md).
+// The seeder's tests run the bundle, assets/seeder/index.js, as a child process (and through the
+// Job's loader, assets/seeder/load.js): the sandbox rebuilds both from the instrumented sources,
+// and the tests pass the active mutant to the child (tools/testing/stryker-child.ts).
+import { strykerConfig } from '../../tools/stryker/config.mjs';
+
+export default strykerConfig({
+  name: 'seeder',
+  mutate: ['seeder/**/*.ts'],
+  testFiles: [
+    'test/seeder-units.test.ts',
+    'test/seeder-config.test.ts',
+    'test/multipart.test.ts',
+    'test/seeder-job.test.ts',
+    'test/seeder-minio.test.ts',
+    'test/seeder.test.ts',
+  ],
+  tsconfigFile: 'seeder/tsconfig.json',
+  // Type-checks (the instrumented files carry @ts-nocheck), then bundles the program and the loader.
+  buildCommand: 'node seeder/build.mjs',
+  ignorePatterns: ['/benchmark', '/docs', '/API.md', '/rosetta'],
+});

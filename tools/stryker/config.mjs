@@ -1,0 +1,70 @@
+// The StrykerJS configuration every mutation target shares (CONTRIBUTING.md, "Mutation testing").
+// A target's stryker.config.mjs names what it mutates, which test files kill its mutants, and how
+// its sandbox is built; `npx projen mutation:<target>` at the root runs it through tools/stryker/run.mjs.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * @param {object} target
+ * @param {string} target.name        report file name: reports/mutation/<name>.html and .json
+ * @param {string[]} target.mutate    globs of the sources to mutate, relative to the package
+ * @param {string[]} target.testFiles the test files that run for each mutant, relative to the package
+ * @param {string} target.tsconfigFile the tsconfig that type-checks the mutated sources
+ * @param {string} [target.buildCommand] run once in the sandbox after the sources were instrumented
+ * @param {string[]} [target.ignorePatterns] package folders the sandbox does not need
+ * @param {number} [target.timeoutMS] added to each mutant's expected time before it counts as a timeout
+ */
+export function strykerConfig(target) {
+  const jest = JSON.parse(readFileSync('package.json', 'utf8')).jest;
+  return {
+    packageManager: 'npm',
+    testRunner: 'jest',
+    checkers: ['typescript'],
+    tsconfigFile: target.tsconfigFile,
+    mutate: target.mutate,
+    buildCommand: target.buildCommand,
+    // Every test that executed a mutant in the initial run, and only those, runs for it. Coverage
+    // outside tests (beforeAll, describe bodies) and in child processes is counted too (see
+    // jest.config below and tools/testing/stryker-child.ts).
+    coverageAnalysis: 'perTest',
+    // Two cores: one jest worker per core. Each worker runs jest in band.
+    concurrency: 2,
+    // Mutants that make a test wait for something that never comes (a hang, a retry loop) time out
+    // after their tests' usual time x 1.5 plus this; the machine is shared, so it is generous.
+    timeoutFactor: 1.5,
+    timeoutMS: target.timeoutMS ?? 15_000,
+    dryRunTimeoutMinutes: 15,
+    // Sandboxes in the root's .stryker-tmp/<sandbox>: two levels below the root, like the package
+    // itself, so the tests' and jest config's "../../" paths to tools/ and node_modules/ hold.
+    tempDirName: '../../.stryker-tmp',
+    cleanTempDir: 'always',
+    ignorePatterns: ['/dist', '/lib', '/coverage', '/test-reports', '/reports', '/cdk.out', '/.jsii', '/tsconfig.tsbuildinfo', ...(target.ignorePatterns ?? [])],
+    jest: {
+      projectType: 'custom',
+      // The mutated code is run by child processes and synthesized apps, not imported by the test
+      // file that checks it: find tests by coverage, not by imports.
+      enableFindRelatedTests: false,
+      config: {
+        ...jest,
+        testMatch: target.testFiles.map((file) => `<rootDir>/${file}`),
+        // The run stops at its first failure while a mutant is active; files that failed last, then
+        // the fastest, run first; and coverage outside tests goes to the tests of its file.
+        testEnvironment: join(here, 'jest-environment.js'),
+        testSequencer: join(here, 'sequencer.js'),
+        setupFilesAfterEnv: [...(jest.setupFilesAfterEnv ?? []), join(here, 'out-of-test-coverage.js')],
+        // jest's caches of this run stay in its temporary folder (tools/stryker/run.mjs), not in
+        // node_modules/.cache: every sandbox has new paths, so nothing in them could be reused.
+        cacheDirectory: resolve(process.env.TMPDIR ?? '../../.stryker-tmp', 'jest-cache'),
+      },
+    },
+    reporters: ['clear-text', 'progress', 'html', 'json'],
+    clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
+    htmlReporter: { fileName: `reports/mutation/${target.name}.html` },
+    jsonReporter: { fileName: `reports/mutation/${target.name}.json` },
+    // The goal is 90%: a run below it fails (and so does the weekly workflow).
+    thresholds: { high: 90, low: 85, break: 90 },
+  };
+}
