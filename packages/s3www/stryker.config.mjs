@@ -10,6 +10,7 @@ export default strykerConfig({
   testFiles: [
     'test/seeder-units.test.ts',
     'test/seeder-config.test.ts',
+    'test/seeder-upload.test.ts',
     'test/multipart.test.ts',
     'test/seeder-job.test.ts',
     'test/seeder-minio.test.ts',
