@@ -11,6 +11,7 @@ export default strykerConfig({
     'test/seeder-units.test.ts',
     'test/seeder-config.test.ts',
     'test/seeder-upload.test.ts',
+    'test/seeder-main.test.ts',
     'test/multipart.test.ts',
     'test/seeder-job.test.ts',
     'test/seeder-minio.test.ts',

@@ -330,6 +330,9 @@ describe('the S3 client', () => {
     // WHEN a body larger than the SDK's 100-continue threshold goes out, and a listing
     await client.send(new PutObjectCommand({ Bucket: 'site', Key: 'big.bin', Body: new Uint8Array(2 * 1024 * 1024) }));
     await client.send(new ListObjectsV2Command({ Bucket: 'site', MaxKeys: 1 }));
+    // A backend that accepts the connection and never answers fails the request instead of hanging the Job.
+    const handler = client.config.requestHandler as unknown as { httpHandlerConfigs(): Record<string, unknown> };
+    expect(handler.httpHandlerConfigs()).toMatchObject({ connectionTimeout: 5_000, requestTimeout: 120_000 });
     client.destroy();
     // THEN
     const [put, list] = requests;
