@@ -523,6 +523,92 @@ describe('openSource', () => {
     await expect((await open(url)).pipeTo!(() => Promise.reject(rejected))).rejects.toBe(rejected);
   });
 
+  test('a Content-Length of several digits is the announced size', async () => {
+    const url = source.route('/ten.txt', (_req, res) => res.writeHead(200, { 'content-length': 12 }).end('twelve bytes'));
+    const opened = await open(url);
+    expect(opened.contentLength).toBe(12);
+    opened.close();
+  });
+
+  test('a failure whose status comes without text names the status alone', async () => {
+    const url = source.route('/teapot-bare', (_req, res) => res.writeHead(418, '').end());
+    await expect(open(url)).rejects.toMatchObject({ message: 'HTTP 418', retryable: false });
+  });
+
+  test('close() drops the connection of a body nobody reads', async () => {
+    // GIVEN a source that sends part of its body, then waits
+    let dropped!: () => void;
+    const closed = new Promise<void>((resolve) => {
+      dropped = resolve;
+    });
+    const url = source.route('/unread', (_req, res) => {
+      res.writeHead(200, { 'content-length': 10 });
+      res.write('0123');
+      res.once('close', dropped);
+    });
+    const opened = await open(url);
+    // WHEN
+    opened.close();
+    // THEN the server sees the connection go
+    await expect(Promise.race([closed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still open'), 2000))])).resolves.toBe('closed');
+  });
+
+  test('https URLs, and redirects to them, go out over TLS', async () => {
+    // GIVEN a port nobody listens on
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const refused = { message: `request failed: connect ECONNREFUSED 127.0.0.1:${port}`, retryable: true, exitCode: ExitCode.SOURCE };
+    // THEN the https request is made (and refused), directly and after a redirect from http
+    await expect(open(`https://127.0.0.1:${port}/a.txt`)).rejects.toMatchObject(refused);
+    const url = source.route('/to-https', (_req, res) => res.writeHead(302, { location: `https://127.0.0.1:${port}/a.txt` }).end());
+    await expect(open(url)).rejects.toMatchObject(refused);
+  });
+
+  test('a body that keeps coming, however slowly, never hits the idle timeout', async () => {
+    // GIVEN a chunk every 100 ms for half a second, and an idle timeout of 250 ms
+    const url = source.route('/trickle', (_req, res) => {
+      res.writeHead(200, { 'content-length': 6 });
+      let sent = 0;
+      const next = () => {
+        sent++;
+        if (sent === 6) {
+          res.end('x');
+        } else {
+          res.write('x');
+          setTimeout(next, 100);
+        }
+      };
+      next();
+    });
+    // WHEN it is read by a writer that never waits
+    const opened = await open(url, { idleTimeoutMs: 250 });
+    const chunks: string[] = [];
+    await opened.pipeTo!((chunk) => {
+      chunks.push(chunk.toString());
+      return undefined;
+    });
+    // THEN
+    expect(chunks.join('')).toBe('xxxxxx');
+  });
+
+  test('a body that stops is given up the idle timeout after its last byte, not later', async () => {
+    // GIVEN a body that sends a byte at once and one 200 ms later, then nothing, and an idle timeout of 400 ms
+    const url = source.route('/late-stall', (_req, res) => {
+      res.writeHead(200, { 'content-length': 10 });
+      res.write('a');
+      setTimeout(() => res.write('b'), 200);
+    });
+    const opened = await open(url, { idleTimeoutMs: 400 });
+    const started = Date.now();
+    // WHEN
+    await expect(opened.pipeTo!(() => undefined)).rejects.toMatchObject({ message: 'no data for 0.4s (idle timeout)', retryable: true });
+    // THEN it failed about 600 ms in (200 ms + 400 ms), not at the next full timeout period
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
   test('a connection closed before the whole body arrived is a retryable failure', async () => {
     const url = source.route('/cut', (_req, res) => {
       res.writeHead(200, { 'content-length': 10 });
