@@ -12,6 +12,7 @@ export default strykerConfig({
     'test/seeder-config.test.ts',
     'test/seeder-upload.test.ts',
     'test/seeder-main.test.ts',
+    'test/seeder-load.test.ts',
     'test/multipart.test.ts',
     'test/seeder-job.test.ts',
     'test/seeder-minio.test.ts',

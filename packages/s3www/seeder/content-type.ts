@@ -40,6 +40,7 @@ export function contentTypeFor(key: string, given?: string, fromResponse?: strin
   if (fromResponse && !fromResponse.toLowerCase().startsWith(GENERIC_CONTENT_TYPE)) return fromResponse;
   const name = key.split('/').pop() ?? '';
   const dot = name.lastIndexOf('.');
+  // Stryker disable next-line StringLiteral: a name without an extension finds no type under '' or under any other key that is not an extension
   const extension = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
   return BY_EXTENSION[extension] ?? GENERIC_CONTENT_TYPE;
 }
