@@ -232,7 +232,8 @@ describe('the seeder program', () => {
       codes.push(code);
       waiters.splice(0).forEach((wake) => wake());
     }) as never);
-    process.env = { ...vars };
+    // One attempt and a short idle timeout bound every run, so that no run outlives the test that started it.
+    process.env = { SEED_MAX_ATTEMPTS: '1', SEED_IDLE_TIMEOUT_SECONDS: '2', ...vars };
     try {
       jest.isolateModules(() => {
         jest.doMock('../seeder/backend', () => ({ ...jest.requireActual('../seeder/backend'), createClient: () => client }));
@@ -247,7 +248,7 @@ describe('the seeder program', () => {
       warning: process.listeners('warning'),
     };
     const exit = async (n: number) => {
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + 10_000;
       while (codes.length < n && Date.now() < deadline) {
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
