@@ -113,6 +113,18 @@ describe('seeder environment', () => {
     });
   });
 
+  test.each([
+    ['SEED_MAX_ATTEMPTS', 1, 100, (c: SeederConfig) => c.maxAttempts],
+    ['SEED_RETRY_DELAY_MS', 1, 600_000, (c: SeederConfig) => c.retryDelayMs],
+    ['SEED_IDLE_TIMEOUT_SECONDS', 1, 3600, (c: SeederConfig) => c.idleTimeoutMs / 1000],
+    ['SEED_BACKEND_TIMEOUT_SECONDS', 1, 86_400, (c: SeederConfig) => c.backendTimeoutMs / 1000],
+    ['SEED_PART_SIZE_MIB', 5, 512, (c: SeederConfig) => c.partSizeBytes / MIB],
+    ['SEED_QUEUE_SIZE', 1, 16, (c: SeederConfig) => c.queueSize],
+  ])('%s accepts both ends of its range, %i and %i', (name, min, max, value) => {
+    expect(value(parseConfig({ ...REQUIRED, [name]: String(min) }))).toBe(min);
+    expect(value(parseConfig({ ...REQUIRED, [name]: String(max) }))).toBe(max);
+  });
+
   test('a blank tuning variable takes the default', () => {
     expect(parseConfig({ ...REQUIRED, SEED_MAX_ATTEMPTS: '  ', SEED_QUEUE_SIZE: '' })).toMatchObject({ maxAttempts: 5, queueSize: 3 });
   });
