@@ -2,10 +2,7 @@
 // A target's stryker.config.mjs names what it mutates, which test files kill its mutants, and how
 // its sandbox is built; `npx projen mutation:<target>` at the root runs it through tools/stryker/run.mjs.
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = fileURLToPath(new URL('.', import.meta.url));
+import { resolve } from 'node:path';
 
 /**
  * @param {object} target
@@ -50,11 +47,10 @@ export function strykerConfig(target) {
       config: {
         ...jest,
         testMatch: target.testFiles.map((file) => `<rootDir>/${file}`),
-        // The run stops at its first failure while a mutant is active; files that failed last, then
-        // the fastest, run first; and coverage outside tests goes to the tests of its file.
-        testEnvironment: join(here, 'jest-environment.js'),
-        testSequencer: join(here, 'sequencer.js'),
-        setupFilesAfterEnv: [...(jest.setupFilesAfterEnv ?? []), join(here, 'out-of-test-coverage.js')],
+        // No shortcuts in how tests run (CONTRIBUTING.md, "Mutation testing"): an earlier version
+        // stopped a mutant's run at its first failing test and gave code run in beforeAll to the
+        // tests of its file, and reported mutants as survivors that a run of their lines alone
+        // killed. Code outside tests stays static coverage, StrykerJS's safe default.
         // jest's caches of this run stay in its temporary folder (tools/stryker/run.mjs), not in
         // node_modules/.cache: every sandbox has new paths, so nothing in them could be reused.
         cacheDirectory: resolve(process.env.TMPDIR ?? '../../.stryker-tmp', 'jest-cache'),
