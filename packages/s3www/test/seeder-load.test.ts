@@ -46,6 +46,8 @@ test('the parts are joined in the order of their numbers, and other files in the
     'program.br.notes': 'not a part',
     'program.br.1.bak': 'an old part',
     'program.br.old3': 'another old part',
+    // Trailing bytes after the brotli stream are ignored: a decoy counts only where it would sort first.
+    'program.br.-1': 'a part from before',
     'README.program.br.4': 'not a part either',
   });
   // WHEN
