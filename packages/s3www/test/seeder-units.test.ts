@@ -14,23 +14,9 @@ import { log, redactUrl } from '../seeder/log';
 import { Measure } from '../seeder/measure';
 import { withRetry } from '../seeder/retry';
 import { ChunkWriter, openSource } from '../seeder/source';
+import { logsOf } from './support/seeder-logs';
 import { sha256, SourceServer } from './support/source-server';
 
-/** The JSON lines the seeder logs while `run` runs. */
-async function logsOf<T>(run: () => Promise<T>): Promise<{ result?: T; error?: unknown; logs: Array<Record<string, unknown>> }> {
-  const lines: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  try {
-    return { result: await run(), logs: lines.map((l) => JSON.parse(l)) };
-  } catch (error) {
-    return { error, logs: lines.map((l) => JSON.parse(l)) };
-  } finally {
-    write.mockRestore();
-  }
-}
 
 describe('withRetry', () => {
   const failing = (errors: unknown[]) => {

@@ -14,6 +14,7 @@ import { ExitCode } from '../seeder/errors';
 import { uploadStream } from '../seeder/multipart';
 import * as sourceModule from '../seeder/source';
 import { seedSource } from '../seeder/upload';
+import { logsOf } from './support/seeder-logs';
 import { sha256, SourceServer } from './support/source-server';
 
 const MIB = 1024 * 1024;
@@ -106,21 +107,6 @@ class FakeS3 {
   }
 }
 
-/** The JSON lines logged while `run` runs. */
-async function logsOf<T>(run: () => Promise<T>): Promise<{ result?: T; error?: any; logs: Array<Record<string, unknown>> }> {
-  const lines: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  try {
-    return { result: await run(), logs: lines.map((l) => JSON.parse(l)) };
-  } catch (error) {
-    return { error, logs: lines.map((l) => JSON.parse(l)) };
-  } finally {
-    write.mockRestore();
-  }
-}
 
 // The fake S3 takes parts of any size; the seeder's own minimum (5 MiB) is checked by parseConfig.
 const CONFIG: SeederConfig = {
