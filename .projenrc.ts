@@ -176,7 +176,7 @@ reference.addTask('main', {
 // ts-node keeps its V8 compile cache in os.tmpdir() unless told otherwise: in node_modules/.cache,
 // like every other cache of ours, nothing is left in /tmp (CONTRIBUTING.md, "Temporary files").
 const tsNodeCache = (toRoot: string) => ({ V8_COMPILE_CACHE_CACHE_DIR: `${toRoot}node_modules/.cache/v8-compile-cache` });
-root.defaultTask!.env('V8_COMPILE_CACHE_CACHE_DIR', tsNodeCache('').V8_COMPILE_CACHE_CACHE_DIR);
+Object.entries(tsNodeCache('')).forEach(([name, value]) => root.defaultTask!.env(name, value));
 reference.addTask('benchmark', {
   description: 'prod synth time, memory and template figures against plain aws-eks-v2 (not a test)',
   env: tsNodeCache('../../'),
