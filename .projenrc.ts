@@ -1,7 +1,7 @@
 import { awscdk, javascript, JsonFile, Task, typescript } from 'projen';
 import { awsCdkLibrary, bundlePrivatePackage, cdk8sLibrary, JEST_SCRATCH, privatePackage, RECORD_COMPILE, TOOLCHAIN } from './projenrc/libraries';
 import { addMutationTesting } from './projenrc/mutation';
-import { addReleaseWorkflow, REAL_PROGRAMS, TEST_TOOLS } from './projenrc/release-workflow';
+import { addReleaseWorkflow, REAL_PROGRAMS, ROSETTA_CACHE, TEST_TOOLS } from './projenrc/release-workflow';
 import { VERSIONS } from './projenrc/versions';
 import { WorkspaceInstall } from './projenrc/workspace';
 
@@ -39,7 +39,7 @@ const root = new typescript.TypeScriptProject({
   allowScripts: ['esbuild'],
   workflowNodeVersion: '22.x',
   // The tests run the real cfn-lint, moto_server and promtool.
-  buildWorkflowOptions: { preBuildSteps: [...TEST_TOOLS, ...REAL_PROGRAMS], mutableBuild: false },
+  buildWorkflowOptions: { preBuildSteps: [...TEST_TOOLS, ...REAL_PROGRAMS, ...ROSETTA_CACHE], mutableBuild: false },
 });
 
 // tools/ holds the build and test helpers every package shares; eslint's project service

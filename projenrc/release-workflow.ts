@@ -28,6 +28,23 @@ export const REAL_PROGRAMS: github.workflows.JobStep[] = [
   { name: 'Build the real programs', run: 'node tools/programs/build.js' },
 ];
 
+/**
+ * jsii-rosetta's translations of the README and @example snippets (tools/rosetta.js), kept between
+ * runs: rosetta itself reuses one only when its snippet, fixture and types are unchanged, so the
+ * newest cache of any key is safe to start from.
+ */
+export const ROSETTA_CACHE: github.workflows.JobStep[] = [
+  {
+    name: 'Cache the README snippet translations',
+    uses: 'actions/cache@v4',
+    with: {
+      'path': '~/.cache/s3www-eks/rosetta',
+      'key': "rosetta-${{ runner.os }}-${{ hashFiles('package-lock.json', 'packages/*/README.md', 'packages/*/src/**', 'packages/*/rosetta/**') }}",
+      'restore-keys': 'rosetta-${{ runner.os }}-',
+    },
+  },
+];
+
 /** A library the release workflow releases, in the order given. */
 export interface ReleasedLibrary {
   /** Folder relative to the repository root. */
@@ -71,6 +88,7 @@ export function addReleaseWorkflow(root: javascript.NodeProject, libraries: Rele
       { name: 'Setup .NET', uses: 'actions/setup-dotnet@v4', with: { 'dotnet-version': '8.x' } },
       { name: 'Install dependencies', run: 'npm ci' },
       ...REAL_PROGRAMS,
+      ...ROSETTA_CACHE,
       ...libraries.flatMap((lib) => releaseSteps(lib)),
     ],
   });

@@ -26,6 +26,7 @@ const { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSyn
 const { homedir } = require('os');
 const { join, resolve } = require('path');
 const privateBundle = require('../bundle-private.js');
+const { cacheDir: sharedCacheDir } = require('../cache-dir.js');
 
 const ROOT = resolve(__dirname, '..', '..');
 const LIBRARIES = ['network', 'cluster', 'minio', 's3www'];
@@ -51,8 +52,7 @@ const STAND_INS = [
 ];
 
 function cacheDir() {
-  if (process.env.S3WWW_EKS_BINDINGS) return resolve(process.env.S3WWW_EKS_BINDINGS);
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 's3www-eks', 'bindings');
+  return sharedCacheDir('bindings', 'S3WWW_EKS_BINDINGS');
 }
 
 function mavenRepoLocal() {

@@ -20,8 +20,8 @@
 const { createHash } = require('crypto');
 const { execFileSync } = require('child_process');
 const { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } = require('fs');
-const { homedir } = require('os');
 const { join, resolve } = require('path');
+const { cacheDir: sharedCacheDir } = require('../cache-dir.js');
 
 const HERE = __dirname;
 const ROOT = resolve(HERE, '..', '..');
@@ -50,9 +50,7 @@ const PROGRAMS = {
 };
 
 function cacheDir() {
-  if (process.env.S3WWW_EKS_PROGRAMS) return resolve(process.env.S3WWW_EKS_PROGRAMS);
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 's3www-eks', 'programs');
+  return sharedCacheDir('programs', 'S3WWW_EKS_PROGRAMS');
 }
 
 let goVersionCache;
