@@ -1,5 +1,5 @@
 import { awscdk, javascript, JsonFile, Task, typescript } from 'projen';
-import { awsCdkLibrary, bundlePrivatePackage, cdk8sLibrary, JEST_SCRATCH, privatePackage, RECORD_COMPILE, TOOLCHAIN } from './projenrc/libraries';
+import { awsCdkLibrary, bundlePrivatePackage, cdk8sLibrary, fastJest, JEST_SCRATCH, privatePackage, RECORD_COMPILE, TOOLCHAIN } from './projenrc/libraries';
 import { addMutationTesting } from './projenrc/mutation';
 import { addReleaseWorkflow, REAL_PROGRAMS, ROSETTA_CACHE, TEST_TOOLS } from './projenrc/release-workflow';
 import { VERSIONS } from './projenrc/versions';
@@ -151,6 +151,7 @@ reference.package.addField('private', true);
 reference.tsconfig?.file.addDeletionOverride('compilerOptions.typeRoots');
 // cfn-lint runs on every template the tests synthesize; CDK's own validation would repeat it.
 reference.testTask.env('CDK_VALIDATION', 'false');
+fastJest(reference);
 // The main job: every environment synthesized offline into cdk.out/<env>, plain manifests into
 // dist/manifests/<env>, and a summary. The root's `main` task runs it (`npx projen main` at the root).
 // The app is compiled like the libraries, so the main job runs JavaScript and type-checks nothing
