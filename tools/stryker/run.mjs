@@ -13,6 +13,10 @@ const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const tempRoot = join(root, '.stryker-tmp');
 const temp = join(tempRoot, `run-${process.pid}`);
 mkdirSync(temp, { recursive: true });
+// StrykerJS removes its sandbox when a run ends, but not when the run is interrupted (Ctrl-C): then
+// the sandboxes that appeared in .stryker-tmp since this run started are removed below (two runs
+// in one checkout at once are not supported: an interrupted one could remove the other's).
+const before = new Set(readdirSync(tempRoot));
 
 const stryker = join(dirname(createRequire(import.meta.url).resolve('@stryker-mutator/core/package.json')), 'bin', 'stryker.js');
 const started = Date.now();
@@ -20,9 +24,20 @@ const child = spawn(process.execPath, [stryker, 'run', ...process.argv.slice(2)]
   stdio: 'inherit',
   env: { ...process.env, TMPDIR: temp },
 });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    interrupted = true;
+    child.kill(signal);
+  });
+}
 child.on('exit', (code, signal) => {
   rmSync(temp, { recursive: true, force: true });
+  if (interrupted) {
+    for (const entry of readdirSync(tempRoot)) {
+      if (entry.startsWith('sandbox-') && !before.has(entry)) rmSync(join(tempRoot, entry), { recursive: true, force: true });
+    }
+  }
   try {
     if (readdirSync(tempRoot).length === 0) rmdirSync(tempRoot);
   } catch {
