@@ -2,7 +2,10 @@
 // A target's stryker.config.mjs names what it mutates, which test files kill its mutants, and how
 // its sandbox is built; `npx projen mutation:<target>` at the root runs it through tools/stryker/run.mjs.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
 
 /**
  * @param {object} target
@@ -47,10 +50,15 @@ export function strykerConfig(target) {
       config: {
         ...jest,
         testMatch: target.testFiles.map((file) => `<rootDir>/${file}`),
-        // No shortcuts in how tests run (CONTRIBUTING.md, "Mutation testing"): an earlier version
-        // stopped a mutant's run at its first failing test and gave code run in beforeAll to the
-        // tests of its file, and reported mutants as survivors that a run of their lines alone
-        // killed. Code outside tests stays static coverage, StrykerJS's safe default.
+        // Coverage of code run outside a test goes to the tests of its file, unless
+        // STRYKER_STATIC_COVERAGE=1 keeps StrykerJS's default (static: every test runs for it), the
+        // way each survivor is checked (tools/stryker/out-of-test-coverage.js). A run never stops at
+        // its first failure: an earlier version did, and reported survivors that a run of their
+        // lines alone killed (CONTRIBUTING.md, "Mutation testing").
+        setupFilesAfterEnv: [
+          ...(jest.setupFilesAfterEnv ?? []),
+          ...(process.env.STRYKER_STATIC_COVERAGE === '1' ? [] : [join(here, 'out-of-test-coverage.js')]),
+        ],
         // jest's caches of this run stay in its temporary folder (tools/stryker/run.mjs), not in
         // node_modules/.cache: every sandbox has new paths, so nothing in them could be reused.
         cacheDirectory: resolve(process.env.TMPDIR ?? '../../.stryker-tmp', 'jest-cache'),

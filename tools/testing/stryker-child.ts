@@ -8,7 +8,8 @@
  * into that environment, so the child runs the same mutant. While StrykerJS measures which test
  * covers which mutant (its initial run), the child also writes what it executed on exit
  * (tools/stryker/child-coverage.js), and `done()` adds that to the test that started the child (a
- * child started outside a test counts as static coverage, which StrykerJS runs against every test).
+ * child started outside a test counts as static coverage: tools/stryker/out-of-test-coverage.js
+ * gives it to the tests of its file).
  * Outside StrykerJS `env` is empty and `done()` does nothing.
  */
 import { existsSync, readFileSync, rmSync } from 'fs';
