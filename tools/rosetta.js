@@ -27,14 +27,9 @@ const ROOT = resolve(__dirname, '..');
 
 function cacheFile(packageDir) {
   const rosettaVersion = require('jsii-rosetta/package.json').version;
-  const key = createHash('sha256')
-    .update(rosettaVersion)
-    .update('\0')
-    .update(readFileSync(join(ROOT, 'package-lock.json')))
-    .digest('hex')
-    .slice(0, 16);
+  const lock = createHash('sha256').update(readFileSync(join(ROOT, 'package-lock.json'))).digest('hex').slice(0, 16);
   const name = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).name.replace(/[@/]/g, '_');
-  return join(cacheDir('rosetta', 'S3WWW_EKS_ROSETTA'), `${rosettaVersion}-${key}`, `${name}.tabl.json`);
+  return join(cacheDir('rosetta', 'S3WWW_EKS_ROSETTA'), `${rosettaVersion}-${lock}`, `${name}.tabl.json`);
 }
 
 function main() {
