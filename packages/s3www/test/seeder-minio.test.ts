@@ -162,7 +162,7 @@ test('the seeder never creates a bucket: it waits until its owner (MinIO\'s buck
     S3_ACCESS_KEY_FILE: join(keyFiles, 'accessKey'),
     S3_SECRET_KEY_FILE: join(keyFiles, 'secretKey'),
   });
-  await new Promise((r) => setTimeout(r, 1500));
+  await run.logged('bucket missing, waiting');
   // WHEN the owner creates it
   await s3.send(new CreateBucketCommand({ Bucket: 'late-bucket' }));
   const done = await run.done;
@@ -198,7 +198,7 @@ describe('a user of its own, created by its owner after the seeder started', () 
     const user = userKeys('late-user');
     const url = source.file('/late-user.txt', 'granted');
     const run = startSeeder({ S3_ENDPOINT: minio.endpoint, S3_BUCKET: 'site', SEED_SOURCES: JSON.stringify([{ url }]), ...user.env });
-    await new Promise((r) => setTimeout(r, 1500));
+    await run.logged('access refused, waiting for the user and its policy');
     // WHEN its owner creates the user with a policy like @s3www-eks/minio's grantReadWrite (no delete)
     const policy = JSON.stringify({
       Version: '2012-10-17',

@@ -165,12 +165,12 @@ describe('faults', () => {
     const port = await freePort();
     const url = source.file('/late.txt', 'late');
     const seeder = startSeeder({ S3_ENDPOINT: `http://localhost:${port}`, S3_BUCKET: 'late', SEED_SOURCES: JSON.stringify([{ url }]) });
-    await new Promise((r) => setTimeout(r, 1500));
+    await seeder.logged('backend not ready, waiting');
     // WHEN the backend starts, and its bucket is created a moment later (MinIO's bucket Job runs beside the seeder)
     const late = await startMoto({ port });
     const lateClient = client(late.endpoint, 'x', 'y');
     try {
-      await new Promise((r) => setTimeout(r, 1500));
+      await seeder.logged('bucket missing, waiting');
       await createBucket(lateClient, 'late');
       const run = await seeder.done;
       // THEN it waited for both, and created nothing itself

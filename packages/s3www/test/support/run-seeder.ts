@@ -17,6 +17,12 @@ export interface SeederRun {
 export interface StartedSeeder {
   readonly child: ChildProcess;
   readonly done: Promise<SeederRun>;
+  /**
+   * Resolves once the seeder has logged a line with this `msg`; rejects if it exits first. Tests that
+   * change the world under a running seeder wait for this instead of a fixed time, whose margin the
+   * seeder's growing retry delay and a loaded machine can both eat.
+   */
+  logged(msg: string): Promise<void>;
 }
 
 /** Short timeouts so that failure paths finish in seconds. The test's own AWS settings never leak in. */
@@ -40,7 +46,12 @@ export function startSeeder(env: Record<string, string | undefined>): StartedSee
   const child = spawn(process.execPath, [SEEDER], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk) => { stdout += chunk; });
+  const waiters: Array<{ msg: string; resolve: () => void }> = [];
+  const seen = (msg: string) => stdout.split('\n').slice(0, -1).some((line) => line.includes(`"msg":${JSON.stringify(msg)}`));
+  child.stdout!.on('data', (chunk) => {
+    stdout += chunk;
+    for (const waiter of waiters.filter((w) => seen(w.msg))) waiter.resolve();
+  });
   child.stderr!.on('data', (chunk) => { stderr += chunk; });
   const done = new Promise<SeederRun>((resolve, reject) => {
     child.on('error', reject);
@@ -60,7 +71,12 @@ export function startSeeder(env: Record<string, string | undefined>): StartedSee
       }
     });
   });
-  return { child, done };
+  const logged = (msg: string) => new Promise<void>((resolve, reject) => {
+    if (seen(msg)) return resolve();
+    waiters.push({ msg, resolve });
+    child.on('close', (code) => reject(new Error(`the seeder exited (${code}) before it logged "${msg}"; stdout:\n${stdout}`)));
+  });
+  return { child, done, logged };
 }
 
 export async function runSeeder(env: Record<string, string | undefined>): Promise<SeederRun> {
