@@ -26,8 +26,11 @@ export function createClient(config: SeederConfig): S3Client {
     const request = args.request as { headers?: Record<string, string>; body?: unknown };
     if (request.headers && request.body instanceof Uint8Array) request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
     return next(args);
+  }, {
+    step: 'build',
     // Stryker disable next-line StringLiteral: the name only labels the middleware in the client's stack; nothing looks it up and it is added once
-  }, { step: 'build', name: 'seederUnsignedPayload' });
+    name: 'seederUnsignedPayload',
+  });
   return client;
 }
 

@@ -51,7 +51,7 @@ export function parseConfig(env: Env): SeederConfig {
   const bucket = env.S3_BUCKET?.trim();
   if (!bucket) throw configError('S3_BUCKET must be set to the bucket to seed');
   const endpoint = env.S3_ENDPOINT?.trim() || undefined;
-  if (endpoint && !/^https?:\/\/[^/]+/.test(endpoint)) {
+  if (endpoint && !/^https?:\/\/[^/]/.test(endpoint)) {
     throw configError(`S3_ENDPOINT must be an http(s) URL such as http://minio:9000, got "${endpoint}"`);
   }
   return {

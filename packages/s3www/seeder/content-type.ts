@@ -38,7 +38,7 @@ export const GENERIC_CONTENT_TYPE = 'application/octet-stream';
 export function contentTypeFor(key: string, given?: string, fromResponse?: string | null): string {
   if (given) return given;
   if (fromResponse && !fromResponse.toLowerCase().startsWith(GENERIC_CONTENT_TYPE)) return fromResponse;
-  const name = key.split('/').pop() ?? '';
+  const name = key.slice(key.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
   // Stryker disable next-line StringLiteral: a name without an extension finds no type under '' or under any other key that is not an extension
   const extension = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
