@@ -4,6 +4,14 @@
 // and the tests pass the active mutant to the child (tools/testing/stryker-child.ts).
 import { strykerConfig } from '../../tools/stryker/config.mjs';
 
+/**
+ * The end-to-end suites against moto and MinIO start the seeder once per test, and every seeder
+ * module runs in each of those processes: most mutants would run them all (about 25 s, and a server
+ * start). They join in the second pass, for the mutants the first pass left alive
+ * (tools/stryker/run.mjs).
+ */
+export const slowTestFiles = ['test/seeder-minio.test.ts', 'test/seeder.test.ts'];
+
 export default strykerConfig({
   name: 'seeder',
   mutate: ['seeder/**/*.ts'],
@@ -15,9 +23,8 @@ export default strykerConfig({
     'test/seeder-load.test.ts',
     'test/multipart.test.ts',
     'test/seeder-job.test.ts',
-    'test/seeder-minio.test.ts',
-    'test/seeder.test.ts',
   ],
+  slowTestFiles,
   tsconfigFile: 'seeder/tsconfig.json',
   // Type-checks (the instrumented files carry @ts-nocheck), then bundles the program and the loader.
   buildCommand: 'node seeder/build.mjs',
