@@ -53,8 +53,9 @@ export function strykerConfig(target) {
         ...jest,
         testMatch: [...target.testFiles, ...(process.env.STRYKER_ALL_TESTS === '1' ? target.slowTestFiles ?? [] : [])].map((file) => `<rootDir>/${file}`),
         // A mutant's run stops at its first failing test, and files that failed last, then the
-        // fastest, run first (tools/stryker/first-failure-environment.js, sequencer.js).
+        // fastest, run first (tools/stryker/first-failure-environment.js, -runner.js, sequencer.js).
         testEnvironment: join(here, 'first-failure-environment.js'),
+        runner: join(here, 'first-failure-runner.js'),
         testSequencer: join(here, 'sequencer.js'),
         // Coverage of code run outside a test goes to the tests of its file, unless
         // STRYKER_STATIC_COVERAGE=1 keeps StrykerJS's default (static: every test runs for it), the

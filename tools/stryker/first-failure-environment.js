@@ -5,7 +5,8 @@
 // failure (StrykerJS's jest runner overrides `bail`, which jest honours only between files anyway).
 // One failed test kills the mutant, so what runs after it only costs time:
 // - once a test has failed, the tests of this file not yet run are marked skipped;
-// - every file that starts after that is skipped whole, its beforeAll hooks included.
+// - every file that starts after that is skipped whole, its beforeAll hooks included (and
+//   first-failure-runner.js does not even load it).
 // A test is never skipped once it carries an error. An earlier version (removed in c5e6ae1) also
 // skipped on a failing beforeAll: but jest records that failure on each test under the hook, and
 // skipping those tests turned the failure into a pass, a killed mutant into a survivor. Here a
@@ -38,3 +39,4 @@ class FirstFailureEnvironment extends TestEnvironment {
 }
 
 module.exports = FirstFailureEnvironment;
+module.exports.FAILED = FAILED;

@@ -4,8 +4,13 @@
 // whatever the outcome (StrykerJS removes its sandbox itself; its test workers may be killed on a
 // timeout before jest cleans up). Arguments are passed on to `stryker run`.
 //
-// A target whose stryker.config.mjs exports `slowTestFiles` runs in two passes, both in StrykerJS's
-// incremental mode, sharing reports/mutation/<target>-incremental.json:
+// Every run is in StrykerJS's incremental mode, with reports/mutation/<target>-incremental.json.
+// It starts from nothing, unless STRYKER_RESUME=1: then it adds to the results of the runs before
+// it (StrykerJS keeps the results of files outside --mutate), reusing a result only when its rules
+// allow (below). That is how a whole run too long for one sitting is made of runs of some files,
+// all at one commit: StrykerJS compares the code and the tests, not the libraries the tests import.
+//
+// A target whose stryker.config.mjs exports `slowTestFiles` runs in two passes:
 //   1. every mutant against the target's fast test files (its score is not judged);
 //   2. the same mutants with the slow files too (STRYKER_ALL_TESTS=1). StrykerJS reuses a mutant's
 //      result only when its rules allow (core/dist/src/mutants/incremental-differ.js): a killed mutant
@@ -31,14 +36,15 @@ const stryker = join(dirname(createRequire(import.meta.url).resolve('@stryker-mu
 const target = await import(pathToFileURL(resolve('stryker.config.mjs')).href);
 const config = target.default;
 const incrementalFile = config.jsonReporter.fileName.replace(/\.json$/, '-incremental.json');
+const incremental = ['--incremental', '--incrementalFile', incrementalFile];
 const passes = target.slowTestFiles?.length
   ? [
-    { label: 'fast test files only', env: { STRYKER_ALL_TESTS: '0' }, args: ['--incremental', '--incrementalFile', incrementalFile] },
-    { label: 'every test file', env: { STRYKER_ALL_TESTS: '1' }, args: ['--incremental', '--incrementalFile', incrementalFile] },
+    { label: 'fast test files only', env: { STRYKER_ALL_TESTS: '0' }, args: incremental },
+    { label: 'every test file', env: { STRYKER_ALL_TESTS: '1' }, args: incremental },
   ]
-  : [{ label: 'every test file', env: {}, args: [] }];
-// Pass 1 starts from nothing: a previous run's results are never reused.
-rmSync(incrementalFile, { force: true });
+  : [{ label: 'every test file', env: {}, args: incremental }];
+if (process.env.STRYKER_RESUME === '1') console.log(`mutation testing adds to the results in ${incrementalFile}`);
+else rmSync(incrementalFile, { force: true });
 
 const started = Date.now();
 let child;
