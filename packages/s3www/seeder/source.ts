@@ -127,9 +127,10 @@ function pumpBody(request: ClientRequest, response: IncomingMessage, idleTimeout
     const watch = (delayMs: number) => {
       timer = setTimeout(() => {
         const idleMs = Date.now() - lastData;
-        if (pending) watch(idleTimeoutMs);
         // Stryker disable next-line EqualityOperator: at exactly the timeout, '>' re-arms a 0 ms timer that fails the download a tick later
-        else if (idleMs >= idleTimeoutMs) downloadFailed(idleError(idleTimeoutMs));
+        const idle = idleMs >= idleTimeoutMs;
+        if (pending) watch(idleTimeoutMs);
+        else if (idle) downloadFailed(idleError(idleTimeoutMs));
         else watch(idleTimeoutMs - idleMs);
       }, delayMs);
     };

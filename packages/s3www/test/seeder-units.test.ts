@@ -134,6 +134,7 @@ describe('contentTypeFor', () => {
 
   test('a dot file has no extension, and neither has a name without a dot', () => {
     expect(contentTypeFor('.css')).toBe(GENERIC_CONTENT_TYPE);
+    expect(contentTypeFor('styles/.css')).toBe(GENERIC_CONTENT_TYPE);
     expect(contentTypeFor('conf/.htaccess')).toBe(GENERIC_CONTENT_TYPE);
     expect(contentTypeFor('LICENSE')).toBe(GENERIC_CONTENT_TYPE);
     expect(contentTypeFor('unknown.xyz')).toBe(GENERIC_CONTENT_TYPE);
