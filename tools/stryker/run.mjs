@@ -36,13 +36,12 @@ const stryker = join(dirname(createRequire(import.meta.url).resolve('@stryker-mu
 const target = await import(pathToFileURL(resolve('stryker.config.mjs')).href);
 const config = target.default;
 const incrementalFile = config.jsonReporter.fileName.replace(/\.json$/, '-incremental.json');
-const incremental = ['--incremental', '--incrementalFile', incrementalFile];
 const passes = target.slowTestFiles?.length
   ? [
-    { label: 'fast test files only', env: { STRYKER_ALL_TESTS: '0' }, args: incremental },
-    { label: 'every test file', env: { STRYKER_ALL_TESTS: '1' }, args: incremental },
+    { label: 'fast test files only', env: { STRYKER_ALL_TESTS: '0' } },
+    { label: 'every test file', env: { STRYKER_ALL_TESTS: '1' } },
   ]
-  : [{ label: 'every test file', env: {}, args: incremental }];
+  : [{ label: 'every test file', env: {} }];
 if (process.env.STRYKER_RESUME === '1') console.log(`mutation testing adds to the results in ${incrementalFile}`);
 else rmSync(incrementalFile, { force: true });
 
@@ -58,7 +57,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 let code = 0;
 for (const [i, pass] of passes.entries()) {
   if (passes.length > 1) console.log(`mutation testing, pass ${i + 1} of ${passes.length}: ${pass.label}`);
-  child = spawn(process.execPath, [stryker, 'run', ...pass.args, ...process.argv.slice(2)], {
+  child = spawn(process.execPath, [stryker, 'run', '--incremental', '--incrementalFile', incrementalFile, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, ...pass.env, TMPDIR: temp },
   });
