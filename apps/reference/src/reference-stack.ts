@@ -138,7 +138,7 @@ export class ReferenceStack extends Stack {
         : props.apiAllowedCidrs?.length
           ? eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(...props.apiAllowedCidrs)
           : eks.EndpointAccess.PUBLIC_AND_PRIVATE,
-      admins: (props.adminRoleArns ?? []).map((arn, i) => iam.Role.fromRoleArn(this, `Admin${i}`, arn, { mutable: false })),
+      admins: (props.adminRoleArns ?? []).map((arn, i) => this.importRole(`Admin${i}`, arn)),
       costTags: { project: 's3www-eks', environment: config.name, costCenter: config.costCenter },
       monitoring: ops?.prometheusRetention && { retention: ops.prometheusRetention },
       containerLogs: ops?.containerLogRetention && { retention: ops.containerLogRetention },
@@ -151,7 +151,7 @@ export class ReferenceStack extends Stack {
       capacity: Capacity.nodeGroups(config.cluster.nodes),
     });
     (props.viewerRoleArns ?? []).forEach((arn, i) => this.cluster.grantNamespaceAccess(`Viewer${i}`,
-      iam.Role.fromRoleArn(this, `Viewer${i}`, arn, { mutable: false }), { namespaces: [config.namespace], access: NamespaceAccess.VIEW }));
+      this.importRole(`Viewer${i}`, arn), { namespaces: [config.namespace], access: NamespaceAccess.VIEW }));
     if (privateApi) this.apiAccess = new PrivateApiAccess(this, 'ApiAccess', { network: this.network, cluster: this.cluster });
     if (config.auditTrail) this.auditTrail = new AuditTrail(this, 'AuditTrail', { ...config.auditTrail, trailName: `${id}-audit` });
 
@@ -213,6 +213,15 @@ export class ReferenceStack extends Stack {
       description: 'Adds the cluster to your kubeconfig',
       value: `aws eks update-kubeconfig --name ${this.cluster.clusterName} --region ${this.region}`,
     });
+  }
+
+  /**
+   * A role of the account given access to the cluster, imported read-only: it belongs to whoever
+   * administers the account, so nothing this app grants may attach a policy to it.
+   */
+  private importRole(id: string, arn: string): iam.IRole {
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: no construct of the app grants to these roles today (the cluster reads their ARN only), so a mutable import writes the same template; read-only keeps a future grant off them
+    return iam.Role.fromRoleArn(this, id, arn, { mutable: false });
   }
 
   /**

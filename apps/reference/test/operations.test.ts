@@ -249,6 +249,25 @@ describe('context values', () => {
     expect(stack.recovery!.region).toBe('eu-west-1');
   });
 
+  test('the recovery stack and its key say what they hold', () => {
+    const recovery = build({}).recovery!;
+    expect(recovery.templateOptions.description).toBe('s3www-eks reference system (prod): disaster recovery vault of the volume backups');
+    Template.fromStack(recovery).hasResourceProperties('AWS::KMS::Key', {
+      Description: `AWS Backup copies of the EKS cluster ${ENVIRONMENTS.prod.clusterName} volumes (disaster recovery)`,
+    });
+  });
+
+  test('-c drRegion is checked where nothing is copied too, and used nowhere there', () => {
+    expect(ENVIRONMENTS.dev.operations?.backupCopyRetention).toBeUndefined();
+    expect(() => build({ drRegion: 'west' }, 'dev')).toThrow("'-c drRegion' must be an AWS region name such as us-west-2, got \"west\"");
+    expect(build({ drRegion: 'eu-west-1' }, 'dev').recovery).toBeUndefined();
+  });
+
+  test('an environment that copies nothing deploys to the default recovery region without -c drRegion', () => {
+    const app = new App({ context: { ...committedContext(), env: 'dev' } });
+    expect(buildReferenceApp(app, { target: { ...OFFLINE, region: DEFAULT_DR_REGION } }).recovery).toBeUndefined();
+  });
+
   test.each([
     ['alertEmails', 'oncall@example.com,oncall', "'-c alertEmails' must list e-mail addresses (name@domain.tld), separated by commas, got \"oncall\""],
     ['alertEmails', 'a@example.com,a@example.com', "'-c alertEmails' must name each address once, got \"a@example.com\" twice"],

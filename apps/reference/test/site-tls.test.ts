@@ -68,6 +68,7 @@ describe('HTTPS at the edge', () => {
     const certificateId = Object.keys(template.findResources('AWS::CertificateManager::Certificate'))[0];
     expect(JSON.stringify(workload.Properties.Manifest)).toContain(`{"Ref":"${certificateId}"}`);
     expect(siteUrl.Value).toBe('https://www.example.com/');
+    expect(siteUrl.Description).toContain('HTTPS only (its name, pointed at the ALB of the Ingress)');
   });
 
   test('the issued certificate and the record pass cdk-nag and cfn-lint', () => {
