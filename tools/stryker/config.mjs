@@ -69,7 +69,9 @@ export function strykerConfig(target) {
         cacheDirectory: resolve(process.env.TMPDIR ?? '../../.stryker-tmp', 'jest-cache'),
       },
     },
-    reporters: ['clear-text', 'progress', 'html', 'json'],
+    // Each survivor as soon as it is known (survivor-log-reporter.mjs), then the reports of the whole run.
+    appendPlugins: [join(here, 'survivor-log-reporter.mjs')],
+    reporters: ['clear-text', 'progress', 'html', 'json', 'survivor-log'],
     clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
     htmlReporter: { fileName: `reports/mutation/${target.name}.html` },
     jsonReporter: { fileName: `reports/mutation/${target.name}.json` },
