@@ -43,6 +43,31 @@ describe('validation: what spans libraries, and the app\'s own wiring', () => {
     expect(() => validateEnvironmentConfig(config)).toThrow(message);
   });
 
+  test.each([
+    [(c: any) => { c.clusterName = 'dev.cluster'; }, "environment 'dev': 'clusterName' must start with a letter or digit and hold at most 100 letters, digits, - or _, got \"dev.cluster\""],
+    [(c: any) => { c.operations = { backupRetention: Duration.days(7), backupCopyRetention: Duration.days(36501) }; },
+      "environment 'dev': 'operations.backupCopyRetention' must be a whole number of days between 1 and 36500, got \"36501 days\""],
+    [(c: any) => { c.operations = { backupRetention: Duration.days(7), backupCopyRetention: Duration.days(0) }; },
+      "environment 'dev': 'operations.backupCopyRetention' must be a whole number of days between 1 and 36500, got \"0 days\""],
+    [(c: any) => { c.auditTrail = { retention: Duration.days(36501), logRetention: RetentionDays.ONE_MONTH }; },
+      "environment 'dev': 'auditTrail.retention' must be a whole number of days between 1 and 36500 (the bucket's expiration rule), got \"36501 days\""],
+    [(c: any) => { c.auditTrail = { retention: Duration.days(0), logRetention: RetentionDays.ONE_MONTH }; },
+      "environment 'dev': 'auditTrail.retention' must be a whole number of days between 1 and 36500 (the bucket's expiration rule), got \"0 days\""],
+  ])('rejects a value just outside what is allowed (%#)', (change, message) => {
+    expect(() => validateEnvironmentConfig(devWith(change))).toThrow(message);
+  });
+
+  test.each([
+    ['a 27-character cluster name', (c: any) => { c.clusterName = 's3www-development-cluster-1'; }],
+    ['a one-character cluster name', (c: any) => { c.clusterName = 'a'; }],
+    ['a copy kept 1 day', (c: any) => { c.operations = { backupRetention: Duration.days(7), backupCopyRetention: Duration.days(1) }; }],
+    ['a copy kept 36500 days', (c: any) => { c.operations = { backupRetention: Duration.days(7), backupCopyRetention: Duration.days(36500) }; }],
+    ['an audit trail kept 1 day, its events for ever', (c: any) => { c.auditTrail = { retention: Duration.days(1), logRetention: RetentionDays.INFINITE }; }],
+    ['an audit trail kept 36500 days', (c: any) => { c.auditTrail = { retention: Duration.days(36500), logRetention: RetentionDays.ONE_MONTH }; }],
+  ])('accepts the limits of what is allowed: %s', (_, change) => {
+    expect(() => validateEnvironmentConfig(devWith(change))).not.toThrow();
+  });
+
   test('a distributed MinIO whose pods may share nodes needs no node of its own per pod', () => {
     const config = devWith((c) => { c.minio.topology = MinioTopology.distributed({ replicas: 4, nodeSpread: PlacementPolicy.PREFERRED }); });
     expect(() => validateEnvironmentConfig(config)).not.toThrow();
