@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { join, relative } from 'path';
 import { foldersOf, manifestsReadme, runMainJob, secretFindings } from '../src/main-job';
+import * as secretScan from '../src/secret-scan';
 import { readOutput, environmentApp } from '../src/synthesis';
 
 describe('the main job', () => {
@@ -35,11 +36,43 @@ describe('the main job', () => {
       + 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000');
   });
 
+  test('the README beside the manifests is reviewed whenever its text changes', () => {
+    // the whole text, for every environment: a change to it shows in the snapshot's diff
+    expect(manifestsReadme(['dev', 'staging', 'prod'])).toMatchSnapshot();
+  });
+
+  test('the README sections the job and the manifests\' README point to exist', () => {
+    const sections = readFileSync(join(__dirname, '..', 'README.md'), 'utf8').split('\n').filter((l) => l.startsWith('#')).map((l) => l.replace(/^#+\s*/, ''));
+    for (const text of [manifestsReadme(['dev']), summary.join('\n')]) {
+      const named = [...text.matchAll(/apps\/reference\/README\.md, "([^"]+)"/g)].map((m) => m[1]);
+      expect(named).toEqual(['Plain manifests']);
+      expect(sections).toContain(named[0]);
+    }
+  });
+
   test('prints the stack, its resource counts, the manifests written and the deploy command', () => {
     expect(summary[0]).toBe('s3www-eks reference app: 1 environment(s) synthesized offline (account 123456789012, region us-east-1)');
     const row = summary.find((l) => l.startsWith('dev '))!;
     expect(row).toMatch(/^dev\s+s3www-eks-dev\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+ objects in \d+ files -> /);
     expect(summary).toContain('Deploy (AWS credentials needed):  cd apps/reference && npx cdk bootstrap && npx cdk deploy -c env=<env>');
+    expect(summary).toContain(`Cloud assemblies: ${relative(process.cwd(), join(base, 'cdk.out'))}/<env>; no secret material found in them or in the manifests.`);
+    expect(summary).toContain('Plain manifests on any cluster:   see apps/reference/README.md, "Plain manifests"');
+    // dev serves plain HTTP: no example certificate to mention
+    expect(summary.join('\n')).not.toContain('certificate');
+  });
+
+  test('refuses to finish when its output holds secret material, naming where and what', () => {
+    // GIVEN a scan of the Kubernetes objects that finds a Secret with a value
+    const scan = jest.spyOn(secretScan, 'scanKubernetesObjects').mockReturnValueOnce([{ where: 'Secret s3www/x', what: 'a Secret with data or stringData' }]);
+    const other = mkdtempSync(join(tmpdir(), 'main-job-leak-'));
+    try {
+      // WHEN / THEN
+      expect(() => runMainJob(['dev'], other)).toThrow('secret material in the output of dev:\n  Secret s3www/x: a Secret with data or stringData');
+      expect(scan).toHaveBeenCalledTimes(1);
+    } finally {
+      scan.mockRestore();
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   test('finds secret material planted in its output', () => {
