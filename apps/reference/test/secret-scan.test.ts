@@ -18,6 +18,43 @@ describe('scanText', () => {
     expect(scanText('file', text)).toContainEqual({ where: 'file', what });
   });
 
+  // Each pattern at the edges of what it matches: the forms a real credential takes, and the look-alikes
+  // around it that are not one.
+  const keyBody = 'IOSFODNN7EXAMPLE';
+  const secretKey = ['wJalrXUtnFEMI/K7MDENG/bPxRfiCY', 'EXAMPLEKEY'].join('');
+  const rootPassword = ['MINIO', 'ROOT', 'PASSWORD'].join('_');
+  const pem = (label: string, body: string) => [`-----BEGIN ${label}-----`, body, `-----END ${label}-----`].join('\n');
+  test.each([
+    ['AWS access key id', 'of temporary credentials', `"${['AS', 'IA'].join('')}${keyBody}"`],
+    ['AWS access key id', 'of a root user', `${['AB', 'IA'].join('')}${keyBody}`],
+    ['AWS access key id', 'of a context key', `${['AC', 'CA'].join('')}${keyBody}`],
+    ['AWS secret access key assignment', 'in YAML, CamelCase', `AwsSecretAccessKey: ${secretKey}`],
+    ['AWS secret access key assignment', 'in JSON', `{"aws_secret_access_key":"${secretKey}"}`],
+    ['AWS secret access key assignment', 'in a shell', `AWS_SECRET_ACCESS_KEY='${secretKey}'`],
+    // 38 characters of body and the line breaks around it: the shortest run (40) the pattern takes as key material
+    ['private key', 'in PKCS #8', pem(['PRIVATE', 'KEY'].join(' '), 'A'.repeat(38))],
+    ['literal MinIO root password', 'in YAML', `${rootPassword}: hunter`],
+    ['literal MinIO root password', 'in a shell', `${rootPassword}='hunter22'`],
+    ['literal MinIO root password', 'in an env file', `${rootPassword}=hunter22`],
+  ])('finds a %s %s', (what, _, text) => {
+    expect(scanText('file', text)).toContainEqual({ where: 'file', what });
+  });
+
+  test.each([
+    ['an access key id inside a longer word', `X${['AK', 'IA'].join('')}${keyBody}`],
+    ['an access key id with one character more', `${['AK', 'IA'].join('')}${keyBody}X`],
+    ['a 40-character value inside a longer one', `aws_secret_access_key=${secretKey}X`],
+    ['a private key around fewer than 40 characters (a placeholder)', pem(['PRIVATE', 'KEY'].join(' '), 'A'.repeat(37))],
+    ['a private key around a placeholder', pem(['PRIVATE', 'KEY'].join(' '), '...')],
+    ['a longer name that holds the default user', 'minioadmins'],
+    ['a name that ends in the default user', 'xminioadmin'],
+    ['a MinIO root password of 5 characters', `${rootPassword}=abcde`],
+    ['a MinIO root password from a variable', `${rootPassword}=$MINIO_PASSWORD`],
+    ['a MinIO root password from a template', `${rootPassword}: {{ .Values.password }}`],
+  ])('ignores %s', (_, text) => {
+    expect(scanText('file', text)).toEqual([]);
+  });
+
   test.each([
     ['an asset hash', '"assetHash":"0f3b7c2a9d8e1f4b6a5c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a"'],
     ['a secret read from a file', '{"name":"MINIO_ROOT_PASSWORD_FILE","value":"/run/secrets/password"}'],
