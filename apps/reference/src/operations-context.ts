@@ -5,25 +5,19 @@
  */
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { contextValue } from './context-value';
 import { DEFAULT_DR_REGION } from './environment-config';
 
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 // The complete ARN: Secrets Manager appends '-' and 6 random characters to the name.
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
 const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
-
-/** The raw context value of a key, as a trimmed string, or undefined when absent or empty. */
-function contextOf(scope: IConstruct, key: string): string | undefined {
-  const raw = scope.node.tryGetContext(key);
-  if (raw === undefined || raw === null) return undefined;
-  const value = String(raw).trim();
-  return value === '' ? undefined : value;
-}
+// A scheme's '://' anywhere in the value: a URL, which is never echoed (an ARN holds no '//').
+const URL_LIKE = /:\/\//;
 
 /** The e-mail addresses of `-c alertEmails=a@example.com,b@example.com` (none when absent), each checked. */
 export function alertEmails(scope: IConstruct): string[] {
-  const raw = contextOf(scope, 'alertEmails');
+  const raw = contextValue(scope, 'alertEmails');
   if (raw === undefined) return [];
   const emails = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
   for (const email of emails) {
@@ -42,10 +36,10 @@ export function alertEmails(scope: IConstruct): string[] {
  * webhook URL.
  */
 export function chatWebhookSecretArn(scope: IConstruct, region: string): string | undefined {
-  const raw = contextOf(scope, 'chatWebhookSecretArn');
+  const raw = contextValue(scope, 'chatWebhookSecretArn');
   if (raw === undefined) return undefined;
   const allowed = 'the complete ARN of a Secrets Manager secret holding the chat webhook URL (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)';
-  if (URL_LIKE.test(raw) && !raw.startsWith('arn:')) {
+  if (URL_LIKE.test(raw)) {
     throw new Error(`'-c chatWebhookSecretArn' must be ${allowed}, got a URL: store the URL in Secrets Manager and pass the secret's ARN, never the URL`);
   }
   const match = SECRET_ARN.exec(raw);
@@ -58,7 +52,7 @@ export function chatWebhookSecretArn(scope: IConstruct, region: string): string 
 
 /** The region of `-c drRegion=<region>` (the default when absent), which must differ from the stack's. */
 export function disasterRecoveryRegion(scope: IConstruct, primaryRegion: string): string {
-  const region = contextOf(scope, 'drRegion') ?? DEFAULT_DR_REGION;
+  const region = contextValue(scope, 'drRegion') ?? DEFAULT_DR_REGION;
   if (!REGION.test(region)) {
     throw new Error(`'-c drRegion' must be an AWS region name such as us-west-2, got "${region}"`);
   }
