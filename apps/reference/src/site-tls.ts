@@ -13,6 +13,7 @@ import { Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IConstruct } from 'constructs';
+import { contextValue } from './context-value';
 
 /** The context values of HTTPS at the edge, checked. */
 export interface SiteTlsSettings {
@@ -25,18 +26,11 @@ export interface SiteTlsSettings {
 }
 
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
-const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+// Labels of 1 to 63 characters, the last one (the top-level domain) of 2 at least and starting with a letter.
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z][-a-z0-9]{0,61}[a-z0-9]$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 /** ACM's longest domain name for a certificate's subject. */
 const ACM_MAX_DOMAIN = 64;
-
-/** The raw context value of a key, as a trimmed string, or undefined when absent or empty. */
-function contextOf(scope: IConstruct, key: string): string | undefined {
-  const raw = scope.node.tryGetContext(key);
-  if (raw === undefined || raw === null) return undefined;
-  const value = String(raw).trim();
-  return value === '' ? undefined : value;
-}
 
 /**
  * The HTTPS settings of `-c certificateArn`, `-c domainName` and `-c hostedZoneId`, checked against
@@ -46,9 +40,9 @@ function contextOf(scope: IConstruct, key: string): string | undefined {
 export function siteTlsSettings(
   scope: IConstruct, environment: { name: string; httpsOnly: boolean }, stack: { account: string; region: string },
 ): SiteTlsSettings | undefined {
-  const certificateArn = contextOf(scope, 'certificateArn');
-  const domainName = contextOf(scope, 'domainName');
-  const hostedZoneId = contextOf(scope, 'hostedZoneId');
+  const certificateArn = contextValue(scope, 'certificateArn');
+  const domainName = contextValue(scope, 'domainName');
+  const hostedZoneId = contextValue(scope, 'hostedZoneId');
   if (!certificateArn && !domainName && !hostedZoneId) {
     if (environment.httpsOnly) {
       throw new Error(`environment '${environment.name}' serves HTTPS only and needs a certificate: pass -c certificateArn=<ARN of an ACM certificate in ${stack.region}>, `

@@ -10,6 +10,8 @@ import { committedContext, kubernetesObjectsInTemplate, readTemplates, TOKEN_PLA
 type Json = Record<string, any>;
 
 const OFFLINE = { account: '123456789012', region: 'us-east-1' };
+/** A DNS name of 253 characters, the longest there is. */
+const LONGEST_DOMAIN = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`;
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f6f1b3e-2c4d-4e5f-8a9b-0c1d2e3f4a5b';
 const app = (context: Record<string, unknown>) => new App({ context: { ...committedContext(), ...context } });
 const settings = (context: Record<string, unknown>, environment = { name: 'prod', httpsOnly: true }) =>
@@ -69,6 +71,7 @@ describe('HTTPS at the edge', () => {
     expect(JSON.stringify(workload.Properties.Manifest)).toContain(`{"Ref":"${certificateId}"}`);
     expect(siteUrl.Value).toBe('https://www.example.com/');
     expect(siteUrl.Description).toContain('HTTPS only (its name, pointed at the ALB of the Ingress)');
+    expect(records[0].Properties.Comment).toBe('The s3www site, on the ALB of its Ingress');
   });
 
   test('the issued certificate and the record pass cdk-nag and cfn-lint', () => {
@@ -134,6 +137,32 @@ describe('HTTPS at the edge', () => {
         '\'-c hostedZoneId\' must be the id of a Route 53 hosted zone, such as Z0123456789ABCDEFGHIJ, got "example.com"'],
     ])('%s fails', (_case, context, message) => {
       expect(() => settings(context)).toThrow(new Error(message));
+    });
+
+    test.each([
+      ['a certificate ARN after other text', { certificateArn: `certificateArn=${CERT}` }, '\'-c certificateArn\' must be the ARN of an ACM certificate'],
+      ['a certificate ARN with more after it', { certificateArn: `${CERT}/` }, '\'-c certificateArn\' must be the ARN of an ACM certificate'],
+      ['a domain with a trailing dot', { domainName: 'www.example.com.', hostedZoneId: 'Z0123456789ABCDEFGHIJ' }, '\'-c domainName\' must be a lowercase DNS name'],
+      ['a domain with a one-letter top-level domain', { domainName: 'www.example.c', hostedZoneId: 'Z0123456789ABCDEFGHIJ' }, '\'-c domainName\' must be a lowercase DNS name'],
+      ['a domain longer than 253 characters', { domainName: LONGEST_DOMAIN.replace('.com', 'x.com'), hostedZoneId: 'Z0123456789ABCDEFGHIJ', certificateArn: CERT },
+        '\'-c domainName\' must be a lowercase DNS name'],
+      ['a zone id as the Route 53 API returns it', { domainName: 'www.example.com', hostedZoneId: '/hostedzone/Z0123456789ABCDEFGHIJ' }, '\'-c hostedZoneId\' must be the id of a Route 53 hosted zone'],
+      ['a zone id in lowercase', { domainName: 'www.example.com', hostedZoneId: 'Z0123456789abcdefghij' }, '\'-c hostedZoneId\' must be the id of a Route 53 hosted zone'],
+    ])('%s fails', (_case, context, message) => {
+      expect(() => settings(context)).toThrow(message);
+    });
+
+    test.each([
+      ['a domain of 253 characters', { domainName: LONGEST_DOMAIN, hostedZoneId: 'Z0123456789ABCDEFGHIJ', certificateArn: CERT }],
+      ['a domain of 64 characters, for ACM to issue', { domainName: `${'a'.repeat(52)}.example.com`, hostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+      ['a domain with one-letter labels and a two-letter top-level domain', { domainName: 'a.b.io', hostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+    ])('%s is taken', (_case, context) => {
+      expect(settings(context)).toEqual(context);
+    });
+
+    test('a certificate of GovCloud is taken in its own region', () => {
+      const certificateArn = 'arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/0f6f1b3e-2c4d-4e5f-8a9b-0c1d2e3f4a5b';
+      expect(siteTlsSettings(app({ certificateArn }), { name: 'prod', httpsOnly: true }, { ...OFFLINE, region: 'us-gov-west-1' })).toEqual({ certificateArn });
     });
 
     test('a long domain is fine with a certificate that covers it', () => {
