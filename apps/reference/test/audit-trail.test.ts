@@ -122,6 +122,7 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
     const t = template();
     const [, key] = one(t, 'AWS::KMS::Key', 'AuditTrailKey');
     expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.Properties.Description).toBe(`Encrypts the log files of CloudTrail trail ${trailName}`);
     expect(key.DeletionPolicy).toBe('Retain');
     const trailArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudtrail:us-east-1:123456789012:trail/${trailName}`]] };
     const forCloudTrail = (key.Properties.KeyPolicy.Statement as Json[]).filter((s) => s.Principal?.Service === 'cloudtrail.amazonaws.com');
