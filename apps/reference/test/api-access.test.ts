@@ -106,6 +106,30 @@ describe.each(Object.values(EnvironmentName))('environment %s', (name) => {
       });
     });
 
+    test('each output says what it is for', () => {
+      const described = Object.fromEntries(OUTPUTS.map((o) => [o, template().Outputs[o].Description]));
+      expect(described).toEqual({
+        BastionInstanceId: expect.stringContaining('the --target of aws ssm start-session'),
+        ApiEndpointHost: expect.stringContaining('the host of the port forwarding and the tls-server-name of the kubeconfig'),
+        ApiAccessPolicyArn: expect.stringContaining('Managed policy a person\'s IAM role needs to forward a port through the bastion'),
+        PortForwardCommand: expect.stringContaining(`Forwards localhost:${LOCAL_PORT} to the private API endpoint`),
+      });
+    });
+
+    test('the session policy says whose it is, and its one wildcard is acknowledged with the reason', () => {
+      const t = template();
+      const clusterName = t.Resources[idOf(t, 'AWS::EKS::Cluster')].Properties.Name;
+      expect(t.Resources[idOf(t, 'AWS::IAM::ManagedPolicy', 'ApiAccessSessionPolicy')].Properties.Description)
+        .toBe(`kubectl on the private API endpoint of EKS cluster ${clusterName}: port forwarding through its bastion`);
+      const metadata = JSON.parse(readFileSync(join(out().folders.cdkOut, `${out().stackName}.metadata.json`), 'utf8'));
+      const acknowledged = (metadata[`/${out().stackName}/ApiAccess/SessionPolicy`] as Json[])
+        .filter((e) => e.type === 'aws:cdk:acknowledged-rules').flatMap((e) => Object.entries<string>(e.data));
+      expect(acknowledged).toEqual([[
+        'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:us-east-1:123456789012:session/<aws:userid>-*]',
+        expect.stringContaining('${aws:userid} limits ending and resuming to the caller\'s own sessions'),
+      ]]);
+    });
+
     test('the README\'s steps name outputs this template has, the document the policy allows and the port of the command', () => {
       const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
       const start = readme.indexOf('### kubectl on a private endpoint');
