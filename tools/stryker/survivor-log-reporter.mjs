@@ -20,10 +20,10 @@ class SurvivorLogReporter {
 
   onMutantTested(result) {
     if (!LEFT.has(result.status)) return;
-    // StrykerJS counts lines and columns from 0
+    // A reporter's location counts lines and columns from 1, as in the JSON report
     const { line, column } = result.location.start;
     const replacement = (result.replacement ?? '').replace(/\s+/g, ' ').slice(0, 120);
-    appendFileSync(this.file, `${result.status} ${result.fileName}:${line + 1}:${column + 1} ${result.mutatorName}: ${replacement}\n`);
+    appendFileSync(this.file, `${result.status} ${result.fileName}:${line}:${column} ${result.mutatorName}: ${replacement}\n`);
   }
 }
 
