@@ -55,7 +55,7 @@ class FirstFailureRunner extends TestRunner {
     // does not stop this one.
     delete process[FAILED];
     for (const test of tests) {
-      const why = process[FAILED] === mutant ? 'a test failed before this file' : this.#noTestMatches(test.path) ? 'no test of this file covers the mutant' : undefined;
+      const why = this.#whyNotLoaded(test.path, mutant);
       if (why === undefined) {
         await super.runTests([test], watcher, options);
         continue;
@@ -80,6 +80,13 @@ class FirstFailureRunner extends TestRunner {
     // names of the run before it (none: every file is loaded).
     if (this._globalConfig.testNamePattern || Object.keys(names).length === 0) return;
     writeFileSync(testNamesFile(this._globalConfig), JSON.stringify(names));
+  }
+
+  /** Why the file need not be loaded for the mutant, or undefined when it must be. */
+  #whyNotLoaded(testPath, mutant) {
+    if (process[FAILED] === mutant) return 'a test failed before this file';
+    if (this.#noTestMatches(testPath)) return 'no test of this file covers the mutant';
+    return undefined;
   }
 
   /** True when the initial run saw every test of the file and testNamePattern matches none of them. */

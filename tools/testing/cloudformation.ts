@@ -9,6 +9,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
 
 /** A finding of cfn-lint. */
 export interface CfnLintFinding {
@@ -102,6 +103,17 @@ export function nagErrors(app: App): NagFinding[] {
       .filter((v) => v.severity === 'error' || v.severity === 'fatal')
       .flatMap((v) => v.violatingConstructs.map((c) => ({ rule: v.ruleName, path: c.constructPath, description: v.description })));
   }
+}
+
+/**
+ * The rules acknowledged on one construct (`Validations.of(c).acknowledge`), each with its reason, by
+ * rule id as cdk-nag names it (without the metadata's `Annotation::` prefix).
+ */
+export function acknowledgedRules(construct: IConstruct): Record<string, string> {
+  return Object.fromEntries(construct.node.metadata
+    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((m) => Object.entries(m.data as Record<string, string>))
+    .map(([id, reason]) => [id.replace(/^annotation::/i, ''), reason]));
 }
 
 /** Fails listing every unacknowledged cdk-nag AwsSolutions error in the app. */

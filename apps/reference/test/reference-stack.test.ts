@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { IConstruct } from 'constructs';
+import { acknowledgedRules } from '../../../tools/testing/cloudformation';
 import { ENVIRONMENTS } from '../src/environments';
 import { buildReferenceApp } from '../src/reference-app';
 import { ReferenceStack } from '../src/reference-stack';
@@ -18,14 +18,6 @@ type Json = Record<string, any>;
 const OFFLINE = { account: '123456789012', region: 'us-east-1' };
 const ADMIN = 'arn:aws:iam::123456789012:role/platform-admin';
 const VIEWER = 'arn:aws:iam::123456789012:role/support-viewer';
-
-/** The reason of each rule acknowledged on the construct, by rule id. */
-function acknowledgements(construct: IConstruct): Record<string, string> {
-  return Object.assign({}, ...construct.node.metadata
-    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((m) => Object.entries(m.data as Record<string, string>))
-    .map(([id, reason]) => ({ [id.replace(/^annotation::/i, '')]: reason })));
-}
 
 /** The section titles of the app's README. */
 const README_SECTIONS = readFileSync(join(__dirname, '..', 'README.md'), 'utf8')
@@ -65,7 +57,7 @@ describe('a ReferenceStack built directly, with the config alone', () => {
     ['siteCredentials', /^MinIO's bucket Job sets the user's key and the consumer reads it at start-up, so rotation is a rerun of the Job/],
     ['seederCredentials', /^MinIO's bucket Job sets the user's key and the consumer reads it at start-up, so rotation is a rerun of the Job/],
   ] as const)('the %s secret has no rotation schedule, and says why and where the README shows rotation', (secret, why) => {
-    const reason = acknowledgements(stack[secret])['AwsSolutions-SMG4'];
+    const reason = acknowledgedRules(stack[secret])['AwsSolutions-SMG4'];
     expect(reason).toMatch(why);
     const section = /\(README: "([^"]+)"\), not a Lambda rotation schedule$/.exec(reason)?.[1];
     expect(README_SECTIONS).toContain(section);
@@ -88,5 +80,4 @@ describe('roles given access through the context', () => {
     const entries = Object.values<Json>(Template.fromStack(stack).toJSON().Resources).filter((r) => r.Type === 'AWS::EKS::AccessEntry');
     expect(entries.map((e) => e.Properties.PrincipalArn)).toEqual(expect.arrayContaining([ADMIN, VIEWER]));
   });
-
 });

@@ -1,14 +1,10 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { acknowledgedRules } from '../../../tools/testing/cloudformation';
 import { acknowledgeManagedPolicies, acknowledgeWildcards } from '../src/nag';
 
-function acknowledged(construct: IConstruct): string[] {
-  return construct.node.metadata
-    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((m) => Object.keys(m.data as Record<string, string>))
-    .map((id) => id.replace(/^annotation::/i, ''));
-}
+const acknowledged = (construct: IConstruct): string[] => Object.keys(acknowledgedRules(construct));
 
 describe('cdk-nag acknowledgements', () => {
   test('name each AWS managed policy of a role as cdk-nag does, and nothing else', () => {
