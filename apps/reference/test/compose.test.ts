@@ -11,7 +11,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse } from 'yaml';
 import { ContainerRun, ContainerSpec, IMAGES, LocalStack } from '../../../tools/testing/data-path';
-import { composeFor, ComposeFiles, secretFile, secretVariable, writeCompose } from '../src/compose';
+import { composeFor, ComposeFiles, generateCompose, secretFile, secretVariable, writeCompose } from '../src/compose';
 import { EnvironmentName } from '../src/environment-config';
 import { synthesizeEnvironment } from '../src/synthesis';
 
@@ -22,10 +22,12 @@ let stack: LocalStack;
 let compose: ComposeFiles;
 let config: { status: number | null; stdout: string; stderr: string };
 let services: Json;
+let devObjects: Json[];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'compose-test-'));
   const out = synthesizeEnvironment(EnvironmentName.DEV, { cdkOut: join(dir, 'cdk.out'), manifests: join(dir, 'manifests') });
+  devObjects = out.objects;
   // The harness the data-path test runs, laid out but not started.
   stack = await LocalStack.create({ objects: out.objects, root: join(dir, 'stack') });
   compose = composeFor(out.objects);
@@ -125,4 +127,164 @@ test('the seeder folder holds exactly the files the Job\'s projected ConfigMaps 
 test('MinIO answers to its Service\'s names, and s3www is published on localhost:8080 only', () => {
   expect(services.minio.networks.default.aliases).toEqual(['minio.s3www.svc.cluster.local', 'minio.s3www.svc', 'minio.s3www']);
   expect(services.s3www.ports).toEqual(['127.0.0.1:8080:8080/tcp']);
+});
+
+test('the README\'s loop writes exactly the Secret files and .env variables the compose file reads', () => {
+  // GIVEN the loop of the README's "Local development (Docker Compose)" that creates the Secrets' keys
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const lines = readme.split('## Local development (Docker Compose)')[1].split('\n');
+  const loop = lines.slice(lines.indexOf(': > .env'), lines.indexOf('done') + 1).join('\n');
+  const user = join(dir, 'readme-user');
+  mkdirSync(user);
+  // WHEN a user runs it
+  const run = spawnSync('bash', ['-euo', 'pipefail', '-c', loop], { cwd: user, encoding: 'utf8' });
+  expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  // THEN it writes what the services read, and nothing else
+  const written = readFileSync(join(user, '.env'), 'utf8').trim().split('\n').map((l) => l.split('=')[0]).sort();
+  const read = [...new Set([...JSON.stringify(compose.document).matchAll(/\$\{([^:}]+):\?/g)].map((m) => m[1]))].sort();
+  expect(read).toEqual(written);
+  expect(read).toContain('MINIO_ROOT_CREDENTIALS_PASSWORD');
+  for (const secret of Object.values<Json>(compose.document.secrets)) {
+    expect(readFileSync(join(user, secret.file), 'utf8')).not.toBe('');
+  }
+});
+
+test('writing again replaces the seeder\'s files and keeps the user\'s secrets and .env', () => {
+  const composeDir = join(dir, 'compose');
+  writeFileSync(join(composeDir, 'seeder', 'removed-since.js'), '');
+  const envBefore = readFileSync(join(composeDir, '.env'), 'utf8');
+  writeCompose(composeDir, compose);
+  expect(readdirSync(join(composeDir, 'seeder')).sort()).toEqual(Object.keys(compose.files).filter((p) => p.startsWith('seeder/')).map((p) => p.slice(7)).sort());
+  expect(readFileSync(join(composeDir, '.env'), 'utf8')).toBe(envBefore);
+  expect(readdirSync(join(composeDir, 'secrets')).sort()).toEqual(['minio-root-credentials', 'minio-s3www-credentials', 'minio-seeder-credentials']);
+});
+
+test('npx projen compose writes the same files, synthesizing dev in a scratch folder it removes', () => {
+  const before = readdirSync(tmpdir()).filter((e) => e.startsWith('compose-'));
+  const generated = join(dir, 'generated');
+  generateCompose(generated);
+  const files = (root: string): string[] => readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+  expect(files(generated)).toEqual(Object.keys(compose.files).sort());
+  for (const [path, bytes] of Object.entries(compose.files)) expect(readFileSync(join(generated, path)).equals(bytes)).toBe(true);
+  expect(readdirSync(tmpdir()).filter((e) => e.startsWith('compose-'))).toEqual(before);
+});
+
+describe('composeFor, on manifests changed from dev\'s', () => {
+  /** A copy of dev's objects, changed by `edit`. */
+  const changed = (edit: (copy: Json[]) => void): Json[] => {
+    const copy = structuredClone(devObjects);
+    edit(copy);
+    return copy;
+  };
+  /** The object of a kind whose name starts with `name` (the Jobs' names end in a hash). */
+  const named = (copy: Json[], kind: string, name: string): Json => copy.find((o) => o.kind === kind && o.metadata.name.startsWith(name))!;
+  const container = (copy: Json[], kind: string, name: string): Json => named(copy, kind, name).spec.template.spec.containers[0];
+
+  test('takes each workload by its labels, whatever else the manifests hold', () => {
+    const more = changed((copy) => {
+      const otherJob = structuredClone(named(copy, 'Job', 'minio-buckets'));
+      otherJob.metadata.name = 'minio-other';
+      otherJob.metadata.labels['app.kubernetes.io/component'] = 'other';
+      const otherSet = structuredClone(named(copy, 'StatefulSet', 'minio'));
+      otherSet.metadata.labels = { 'app.kubernetes.io/name': 'other' };
+      copy.push(
+        otherJob,
+        otherSet,
+        { kind: 'StatefulSet' },
+        { kind: 'Job', metadata: { name: 'unlabeled' } },
+        { kind: 'Service', metadata: { name: 'external', namespace: 's3www' } },
+        { kind: 'Service', metadata: { name: 'no-selector', namespace: 's3www' }, spec: { ports: [{ port: 80 }] } },
+      );
+    });
+    expect(composeFor(more).document).toEqual(compose.document);
+  });
+
+  test.each([
+    ['no seeder Job', (copy: Json[]) => copy.splice(copy.indexOf(named(copy, 'Job', 's3www-seeder')), 1), 'expected one Job of s3www (seeder), found 0'],
+    ['two MinIO StatefulSets', (copy: Json[]) => copy.push(named(copy, 'StatefulSet', 'minio')), 'expected one StatefulSet of minio, found 2'],
+    ['distributed MinIO', (copy: Json[]) => { named(copy, 'StatefulSet', 'minio').spec.replicas = 4; },
+      'compose runs the standalone MinIO layout (one pod); this environment is distributed'],
+    ['a second container', (copy: Json[]) => named(copy, 'Deployment', 's3www').spec.template.spec.containers.push({ name: 'sidecar' }),
+      'Deployment/s3www: one container expected'],
+    ['a hostPath volume', (copy: Json[]) => { named(copy, 'StatefulSet', 'minio').spec.template.spec.volumes[0] = { name: 'tmp', hostPath: { path: '/tmp' } }; },
+      'StatefulSet/minio: volume tmp has no compose equivalent here'],
+    ['no seeder ConfigMap', (copy: Json[]) => copy.splice(copy.indexOf(named(copy, 'ConfigMap', 's3www-seeder')), 1),
+      'ConfigMap s3www-seeder-0 is not in the manifests'],
+    ['a size limit in decimal units', (copy: Json[]) => { named(copy, 'StatefulSet', 'minio').spec.template.spec.volumes[0].emptyDir.sizeLimit = '64M'; },
+      'unsupported quantity 64M'],
+  ])('refuses manifests with %s, saying why', (_, edit, message) => {
+    const copy = changed(edit);
+    expect(() => composeFor(copy)).toThrow(message);
+  });
+
+  test('runs a MinIO StatefulSet that leaves its replicas to the default (one)', () => {
+    const copy = changed((c) => { delete named(c, 'StatefulSet', 'minio').spec.replicas; });
+    expect(composeFor(copy).document).toEqual(compose.document);
+  });
+
+  test('sizes each tmpfs as its emptyDir is limited, in bytes', () => {
+    const copy = changed((c) => {
+      const [tmp, certs] = named(c, 'StatefulSet', 'minio').spec.template.spec.volumes;
+      tmp.emptyDir.sizeLimit = '2Gi';
+      certs.emptyDir.sizeLimit = '512Ki';
+    });
+    expect(composeFor(copy).document.services.minio.tmpfs).toEqual(['/tmp:size=2147483648', '/home/minio/.minio:size=524288']);
+    const plain = changed((c) => {
+      const [tmp, certs] = named(c, 'StatefulSet', 'minio').spec.template.spec.volumes;
+      tmp.emptyDir.sizeLimit = '1000';
+      delete certs.emptyDir.sizeLimit;
+    });
+    expect(composeFor(plain).document.services.minio.tmpfs).toEqual(['/tmp:size=1000', '/home/minio/.minio']);
+  });
+
+  test('writes a literal $ of a command line or an environment value as $$, so that compose keeps it', () => {
+    const copy = changed((c) => {
+      const web = container(c, 'Deployment', 's3www');
+      web.command = ['/s3www', 'price=$5'];
+      web.args = ['$HOME'];
+      web.env = [...(web.env ?? []), { name: 'GREETING', value: 'costs $5' }];
+    });
+    const web = composeFor(copy).document.services.s3www;
+    expect({ entrypoint: web.entrypoint, command: web.command, greeting: web.environment.GREETING }).toEqual({
+      entrypoint: ['/s3www', 'price=$$5'], command: ['$$HOME'], greeting: 'costs $$5',
+    });
+  });
+
+  test('leaves out an empty argument list, and a container without environment or volumes', () => {
+    const copy = changed((c) => {
+      const web = container(c, 'Deployment', 's3www');
+      web.args = [];
+      delete web.env;
+      delete web.volumeMounts;
+      delete named(c, 'Deployment', 's3www').spec.template.spec.volumes;
+    });
+    const web = composeFor(copy).document.services.s3www;
+    expect(web).not.toHaveProperty('command');
+    expect(web).not.toHaveProperty('volumes');
+    expect(web).not.toHaveProperty('tmpfs');
+    expect(web).not.toHaveProperty('secrets');
+    expect(web.environment).toEqual({});
+  });
+
+  test('runs as the pod\'s user when the container names none, in the user\'s group when none is named', () => {
+    const copy = changed((c) => {
+      const job = named(c, 'Job', 'minio-buckets').spec.template.spec;
+      delete job.containers[0].securityContext.runAsUser;
+      delete job.containers[0].securityContext.runAsGroup;
+      job.securityContext = { runAsUser: 2000 };
+      const web = named(c, 'Deployment', 's3www').spec.template.spec;
+      delete web.containers[0].securityContext;
+      delete web.securityContext;
+    });
+    const { services: changedServices } = composeFor(copy).document;
+    expect(changedServices['minio-buckets'].user).toBe('2000:2000');
+    expect(changedServices.s3www.user).toBeUndefined();
+  });
+
+  test('restarts a Job with no backoff limit up to Kubernetes\' default of 6 times', () => {
+    const copy = changed((c) => { delete named(c, 'Job', 's3www-seeder').spec.backoffLimit; });
+    expect(composeFor(copy).document.services.seeder.restart).toBe('on-failure:6');
+    expect(compose.document.services.seeder.restart).toBe(`on-failure:${named(devObjects, 'Job', 's3www-seeder').spec.backoffLimit}`);
+  });
 });

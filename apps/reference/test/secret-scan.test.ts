@@ -132,7 +132,47 @@ describe('scanKubernetesObjects', () => {
   });
 });
 
+describe('scanKubernetesObjects, on every kind of pod template', () => {
+  const literal = (name: string) => ({ name, value: 'x' });
+  test.each([
+    ['a Pod', { kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [{ name: 'c', env: [literal('DB_PASSWORD')] }] } }],
+    ['an init container', {
+      kind: 'Job',
+      metadata: { name: 'p', namespace: 'ns' },
+      spec: { template: { spec: { initContainers: [{ name: 'i', env: [literal('DB_PASSWORD')] }], containers: [{ name: 'c' }] } } },
+    }],
+  ])('flags a literal credential in %s', (_, object) => {
+    expect(scanKubernetesObjects([object])).toEqual([{ where: `${object.kind} ns/p`, what: 'literal value for environment variable DB_PASSWORD' }]);
+  });
+
+  test.each([
+    ['no environment', { kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { containers: [{ name: 'c' }] } } } }],
+    ['only init containers', { kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { initContainers: [{ name: 'i' }] } } } }],
+    ['no pod template', { kind: 'Service', metadata: { name: 's' }, spec: { ports: [] } }],
+    ['no spec', { kind: 'Deployment', metadata: { name: 'd' } }],
+    ['a CronJob without a spec', { kind: 'CronJob', metadata: { name: 'c' } }],
+    ['a CronJob without a job template', { kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '@daily' } }],
+    ['a CronJob whose job template has no spec', { kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: {} } }],
+    ['a CronJob whose job has no template', { kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: {} } } }],
+    ['a CronJob whose pod template has no spec', { kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: {} } } } }],
+    ['a Deployment whose pod template has no spec', { kind: 'Deployment', metadata: { name: 'd' }, spec: { template: {} } }],
+    ['a Pod without a spec', { kind: 'Pod', metadata: { name: 'p' } }],
+  ])('accepts an object with %s', (_, object) => {
+    expect(scanKubernetesObjects([object])).toEqual([]);
+  });
+
+  test('names an object without a namespace or a name as well as it can', () => {
+    expect(scanKubernetesObjects([{ kind: 'Secret', data: { a: 'Yg==' } }])).toEqual([{ where: 'Secret /(no name)', what: 'a Secret with data or stringData' }]);
+  });
+});
+
 describe('scanTemplate', () => {
+  test('accepts a template without resources, and resources without properties', () => {
+    expect(scanTemplate('t', {})).toEqual([]);
+    expect(scanTemplate('t', { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } })).toEqual([]);
+  });
+
+
   test('flags literal secret strings and password properties, not generated ones', () => {
     const template = {
       Resources: {
