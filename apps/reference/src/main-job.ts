@@ -30,9 +30,13 @@ export function secretFindings(out: SynthesizedEnvironment): SecretFinding[] {
   ];
 }
 
+/** A path as the summary prints it: relative to the working folder, `.` for the folder itself. */
+export function displayPath(path: string): string {
+  return relative(process.cwd(), path) || '.';
+}
+
 /** Runs the job and returns the summary lines; throws when secret material was written. */
 export function runMainJob(environments: string[] = Object.values(EnvironmentName), base: string = APP_DIR): string[] {
-  const rel = (path: string) => relative(process.cwd(), path) || '.';
   const lines = [
     `s3www-eks reference app: ${environments.length} environment(s) synthesized offline (account ${OFFLINE_TARGET.account}, region ${OFFLINE_TARGET.region})`,
     '',
@@ -52,19 +56,23 @@ export function runMainJob(environments: string[] = Object.values(EnvironmentNam
       String(figures.lambdaFunctions),
       String(figures.customResources),
       (figures.templateBytes / 1024).toFixed(0),
-      `${out.objects.length} objects in ${out.manifestFiles.length} files -> ${rel(out.folders.manifests)}`,
+      `${out.objects.length} objects in ${out.manifestFiles.length} files -> ${displayPath(out.folders.manifests)}`,
     ]));
   }
   writeFileSync(join(base, 'dist', 'manifests', 'README.md'), manifestsReadme(environments));
+  return [...lines, ...closingLines(environments, displayPath(join(base, 'cdk.out')))];
+}
+
+/** The summary's last lines: where the assemblies are, the certificate the HTTPS-only environments got, how to deploy. */
+export function closingLines(environments: string[], cdkOut: string): string[] {
   const https = environments.filter((e) => environmentNamed(e).httpsOnly);
-  lines.push(
+  return [
     '',
-    `Cloud assemblies: ${rel(join(base, 'cdk.out'))}/<env>; no secret material found in them or in the manifests.`,
+    `Cloud assemblies: ${cdkOut}/<env>; no secret material found in them or in the manifests.`,
     ...(https.length ? [`HTTPS only (${https.join(', ')}): synthesized with the EXAMPLE certificate ${EXAMPLE_CERTIFICATE_ARN}; a deploy passes -c certificateArn=..., or -c domainName=... -c hostedZoneId=...`] : []),
     'Deploy (AWS credentials needed):  cd apps/reference && npx cdk bootstrap && npx cdk deploy -c env=<env>',
     'Plain manifests on any cluster:   see apps/reference/README.md, "Plain manifests"',
-  );
-  return lines;
+  ];
 }
 
 /** What each MinIO identity may do, in the order the Secrets are created. */
@@ -118,9 +126,11 @@ export function manifestsReadme(environments: string[]): string {
   ].join('\n');
 }
 
+/** Widths of the summary's columns; the last one (the manifests) is as wide as it is. */
+const COLUMN_WIDTHS = [8, 20, 10, 8, 12, 13];
+
 function pad(cells: string[]): string {
-  const widths = [8, 20, 10, 8, 12, 13];
-  return cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i]) : c)).join(' ');
+  return cells.map((c, i) => c.padEnd(COLUMN_WIDTHS[i] ?? 0)).join(' ');
 }
 
 if (require.main === module) {

@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
-import { foldersOf, manifestsReadme, runMainJob, secretFindings } from '../src/main-job';
+import { closingLines, displayPath, foldersOf, manifestsReadme, runMainJob, secretFindings } from '../src/main-job';
 import * as secretScan from '../src/secret-scan';
-import { readOutput, environmentApp } from '../src/synthesis';
+import { readOutput, environmentApp, templateFigures } from '../src/synthesis';
 
 describe('the main job', () => {
   const base = mkdtempSync(join(tmpdir(), 'main-job-'));
@@ -51,23 +51,32 @@ describe('the main job', () => {
   });
 
   test('prints the stack, its resource counts, the manifests written and the deploy command', () => {
-    expect(summary[0]).toBe('s3www-eks reference app: 1 environment(s) synthesized offline (account 123456789012, region us-east-1)');
-    const row = summary.find((l) => l.startsWith('dev '))!;
-    expect(row).toMatch(/^dev\s+s3www-eks-dev\s+\d+\s+\d+\s+\d+\s+\d+\s+\d+ objects in \d+ files -> /);
-    expect(summary).toContain('Deploy (AWS credentials needed):  cd apps/reference && npx cdk bootstrap && npx cdk deploy -c env=<env>');
-    expect(summary).toContain(`Cloud assemblies: ${relative(process.cwd(), join(base, 'cdk.out'))}/<env>; no secret material found in them or in the manifests.`);
-    expect(summary).toContain('Plain manifests on any cluster:   see apps/reference/README.md, "Plain manifests"');
-    // dev serves plain HTTP: no example certificate to mention
-    expect(summary.join('\n')).not.toContain('certificate');
+    expect(summary.slice(0, 3)).toEqual([
+      's3www-eks reference app: 1 environment(s) synthesized offline (account 123456789012, region us-east-1)',
+      '',
+      'env      stack                resources  lambdas  custom res.  template KiB  manifests',
+    ]);
+    const row = /^dev {6}s3www-eks-dev {8}(\d+) +(\d+) +(\d+) +(\d+) +(\d+) objects in (\d+) files -> (.+)$/.exec(summary[3]);
+    expect(row).not.toBeNull();
+    const figures = templateFigures(join(base, 'cdk.out', 'dev'));
+    const manifests = join(base, 'dist', 'manifests', 'dev');
+    expect(row!.slice(1).map((cell, i) => (i < 6 ? Number(cell) : cell))).toEqual([
+      figures.resources, figures.lambdaFunctions, figures.customResources, Math.round(figures.templateBytes / 1024),
+      expect.any(Number), readdirSync(manifests).filter((f) => f.endsWith('.yaml')).length, relative(process.cwd(), manifests),
+    ]);
+    expect(summary.slice(4)).toEqual(closingLines(['dev'], relative(process.cwd(), join(base, 'cdk.out'))));
   });
 
   test('refuses to finish when its output holds secret material, naming where and what', () => {
     // GIVEN a scan of the Kubernetes objects that finds a Secret with a value
-    const scan = jest.spyOn(secretScan, 'scanKubernetesObjects').mockReturnValueOnce([{ where: 'Secret s3www/x', what: 'a Secret with data or stringData' }]);
+    const scan = jest.spyOn(secretScan, 'scanKubernetesObjects').mockReturnValueOnce([
+      { where: 'Secret s3www/x', what: 'a Secret with data or stringData' },
+      { where: 'Deployment s3www/y', what: 'literal value for environment variable TOKEN' },
+    ]);
     const other = mkdtempSync(join(tmpdir(), 'main-job-leak-'));
     try {
       // WHEN / THEN
-      expect(() => runMainJob(['dev'], other)).toThrow('secret material in the output of dev:\n  Secret s3www/x: a Secret with data or stringData');
+      expect(() => runMainJob(['dev'], other)).toThrow('secret material in the output of dev:\n  Secret s3www/x: a Secret with data or stringData\n  Deployment s3www/y: literal value for environment variable TOKEN');
       expect(scan).toHaveBeenCalledTimes(1);
     } finally {
       scan.mockRestore();
@@ -90,5 +99,29 @@ describe('the main job', () => {
       { where: join(folders.manifests, 'leak.yaml'), what: 'AWS access key id' },
       { where: 'Secret s3www/x', what: 'a Secret with data or stringData' },
     ]);
+  });
+});
+
+describe('closingLines', () => {
+  test('say where the assemblies are, how to deploy, and where the plain manifests are explained', () => {
+    expect(closingLines(['dev'], 'cdk.out')).toEqual([
+      '',
+      'Cloud assemblies: cdk.out/<env>; no secret material found in them or in the manifests.',
+      'Deploy (AWS credentials needed):  cd apps/reference && npx cdk bootstrap && npx cdk deploy -c env=<env>',
+      'Plain manifests on any cluster:   see apps/reference/README.md, "Plain manifests"',
+    ]);
+  });
+
+  test('name the environments that serve HTTPS only and the example certificate they were synthesized with', () => {
+    expect(closingLines(['dev', 'staging', 'prod'], 'cdk.out')[2]).toBe('HTTPS only (staging, prod): synthesized with the EXAMPLE certificate '
+      + 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000; a deploy passes -c certificateArn=..., '
+      + 'or -c domainName=... -c hostedZoneId=...');
+  });
+});
+
+describe('displayPath', () => {
+  test('is relative to the working folder, and . for the folder itself', () => {
+    expect(displayPath(join(process.cwd(), 'cdk.out', 'dev'))).toBe(join('cdk.out', 'dev'));
+    expect(displayPath(process.cwd())).toBe('.');
   });
 });
