@@ -53,12 +53,12 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
 const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(3[0-2]|[12]?\d)$/;
 
 /** The IAM role ARNs of `-c adminRoleArns=arn1,arn2` (none when absent), each checked. */
-function adminRoleArns(app: App): string[] {
+export function adminRoleArns(app: App): string[] {
   return listContext(app, 'adminRoleArns', ROLE_ARN, 'IAM role ARNs (arn:aws:iam::<account>:role/<name>)');
 }
 
 /** The IAM role ARNs of `-c viewerRoleArns=arn1,arn2` (none when absent), each checked, each once, none an admin. */
-function viewerRoleArns(app: App): string[] {
+export function viewerRoleArns(app: App): string[] {
   const viewers = listContext(app, 'viewerRoleArns', ROLE_ARN, 'IAM role ARNs (arn:aws:iam::<account>:role/<name>)');
   const repeated = viewers.find((arn, i) => viewers.indexOf(arn) !== i);
   if (repeated) throw new Error(`'-c viewerRoleArns' must name each role once, got "${repeated}" twice`);
@@ -70,7 +70,7 @@ function viewerRoleArns(app: App): string[] {
 }
 
 /** The endpoint of `-c apiEndpoint=private|public-and-private` (the environment's own when absent). */
-function apiEndpoint(app: App): ApiEndpoint | undefined {
+export function apiEndpoint(app: App): ApiEndpoint | undefined {
   const raw = app.node.tryGetContext('apiEndpoint');
   if (raw === undefined || raw === '') return undefined;
   const allowed = Object.values(ApiEndpoint) as string[];
@@ -81,7 +81,7 @@ function apiEndpoint(app: App): ApiEndpoint | undefined {
 }
 
 /** The CIDRs of `-c apiAllowedCidrs=cidr1,cidr2` (none when absent), each checked. */
-function apiAllowedCidrs(app: App): string[] {
+export function apiAllowedCidrs(app: App): string[] {
   return listContext(app, 'apiAllowedCidrs', IPV4_CIDR, 'IPv4 CIDR blocks (e.g. 203.0.113.0/24)');
 }
 

@@ -5,7 +5,9 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { adminRoleArns, apiAllowedCidrs, apiEndpoint, viewerRoleArns } from '../src/reference-app';
 import { environmentApp } from '../src/synthesis';
 
 type Json = Record<string, any>;
@@ -73,5 +75,80 @@ describe('-c apiEndpoint', () => {
   test('dev made private refuses -c apiAllowedCidrs too', () => {
     expect(() => build('dev', { apiEndpoint: 'private', apiAllowedCidrs: '203.0.113.0/24' })).toThrow(
       "'-c apiAllowedCidrs' limits the public Kubernetes API endpoint, which dev does not have (its endpoint is private)");
+  });
+});
+
+// The readers alone, without building a stack: each value at the edges of what it takes.
+describe('the readers of the access context', () => {
+  const withContext = (context: Record<string, unknown>) => new App({ context });
+  const ROLE = 'arn:aws:iam::123456789012:role/platform';
+
+  test.each([
+    ['absent', {}, []],
+    ['empty', { adminRoleArns: '' }, []],
+    ['padded, with empty items', { adminRoleArns: ` ${ROLE} ,, arn:aws:iam::123456789012:role/oncall , ` }, [ROLE, 'arn:aws:iam::123456789012:role/oncall']],
+  ])('-c adminRoleArns %s', (_, context, expected) => {
+    expect(adminRoleArns(withContext(context))).toEqual(expected);
+  });
+
+  test.each([
+    'arn:aws:iam::123456789012:role/platform',
+    'arn:aws-cn:iam::123456789012:role/platform',
+    'arn:aws-us-gov:iam::123456789012:role/platform',
+    'arn:aws:iam::123456789012:role/teams/web/developers',
+    'arn:aws:iam::123456789012:role/A_b+c=d.e@f-9',
+  ])('takes the role ARN %s', (arn) => {
+    expect(adminRoleArns(withContext({ adminRoleArns: arn }))).toEqual([arn]);
+    expect(viewerRoleArns(withContext({ viewerRoleArns: arn }))).toEqual([arn]);
+  });
+
+  test.each([
+    ['an account of 11 digits', 'arn:aws:iam::12345678901:role/platform'],
+    ['an account of 13 digits', 'arn:aws:iam::1234567890123:role/platform'],
+    ['an account of letters', 'arn:aws:iam::abcdefghijkl:role/platform'],
+    ['a partition in capitals', 'arn:AWS:iam::123456789012:role/platform'],
+    ['a partition with a digit', 'arn:aws2:iam::123456789012:role/platform'],
+    ['no role name', 'arn:aws:iam::123456789012:role/'],
+    ['a blank in the name', 'arn:aws:iam::123456789012:role/plat form'],
+    ['text before it', 'x-arn:aws:iam::123456789012:role/platform'],
+    ['a region', 'arn:aws:iam:us-east-1:123456789012:role/platform'],
+  ])('refuses a role ARN with %s', (_, arn) => {
+    expect(() => adminRoleArns(withContext({ adminRoleArns: arn }))).toThrow(`'-c adminRoleArns' must list IAM role ARNs (arn:aws:iam::<account>:role/<name>), separated by commas, got "${arn}"`);
+  });
+
+  test('-c viewerRoleArns absent, empty or naming two roles', () => {
+    expect(viewerRoleArns(withContext({}))).toEqual([]);
+    expect(viewerRoleArns(withContext({ viewerRoleArns: '' }))).toEqual([]);
+    expect(viewerRoleArns(withContext({ viewerRoleArns: `${ROLE},arn:aws:iam::123456789012:role/support`, adminRoleArns: 'arn:aws:iam::123456789012:role/oncall' })))
+      .toEqual([ROLE, 'arn:aws:iam::123456789012:role/support']);
+  });
+
+  test.each([
+    [{}, undefined],
+    [{ apiEndpoint: '' }, undefined],
+    [{ apiEndpoint: 'private' }, 'private'],
+    [{ apiEndpoint: ' public-and-private ' }, 'public-and-private'],
+  ])('-c apiEndpoint of %j', (context, expected) => {
+    expect(apiEndpoint(withContext(context))).toBe(expected);
+  });
+
+  test.each([
+    '0.0.0.0/0', '255.255.255.255/32', '250.249.200.199/30', '100.99.10.9/29', '10.0.0.0/8', '172.16.0.0/12', '192.168.1.0/24', '1.2.3.4/19', '5.6.7.8/20',
+  ])('takes the CIDR %s', (cidr) => {
+    expect(apiAllowedCidrs(withContext({ apiAllowedCidrs: cidr }))).toEqual([cidr]);
+  });
+
+  test('-c apiAllowedCidrs absent, empty, or padded with empty items', () => {
+    expect(apiAllowedCidrs(withContext({}))).toEqual([]);
+    expect(apiAllowedCidrs(withContext({ apiAllowedCidrs: '' }))).toEqual([]);
+    expect(apiAllowedCidrs(withContext({ apiAllowedCidrs: ' 203.0.113.0/24 ,,198.51.100.7/32, ' }))).toEqual(['203.0.113.0/24', '198.51.100.7/32']);
+  });
+
+  test.each([
+    '256.0.0.0/8', '260.0.0.0/8', '300.0.0.0/8', '1000.0.0.0/8', '10.0.0/8', '10.0.0.0.0/8', '10.0.0.0/33', '10.0.0.0/40', '10.0.0.0/', '10.0.0.0',
+    'x10.0.0.0/8', '10.0.0.0/8x', '10.0.0.a/8', '10.0.0.0/a', '2001:db8::/32',
+  ])('refuses the CIDR %s', (cidr) => {
+    expect(() => apiAllowedCidrs(withContext({ apiAllowedCidrs: cidr }))).toThrow(
+      `'-c apiAllowedCidrs' must list IPv4 CIDR blocks (e.g. 203.0.113.0/24), separated by commas, got "${cidr}"`);
   });
 });
