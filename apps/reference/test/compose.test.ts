@@ -129,6 +129,15 @@ test('MinIO answers to its Service\'s names, and s3www is published on localhost
   expect(services.s3www.ports).toEqual(['127.0.0.1:8080:8080/tcp']);
 });
 
+test('MinIO keeps its drive in a named volume, and its scratch folders in tmpfs of the emptyDirs\' limits', () => {
+  const { volumes, services: { minio } } = compose.document;
+  expect({ volumes, minio: minio.volumes, tmpfs: minio.tmpfs }).toEqual({
+    volumes: { 'minio-export': {} },
+    minio: ['minio-export:/export'],
+    tmpfs: ['/tmp:size=67108864', '/home/minio/.minio:size=16777216'],
+  });
+});
+
 test('the README\'s loop writes exactly the Secret files and .env variables the compose file reads', () => {
   // GIVEN the loop of the README's "Local development (Docker Compose)" that creates the Secrets' keys
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
@@ -209,6 +218,8 @@ describe('composeFor, on manifests changed from dev\'s', () => {
       'Deployment/s3www: one container expected'],
     ['a hostPath volume', (copy: Json[]) => { named(copy, 'StatefulSet', 'minio').spec.template.spec.volumes[0] = { name: 'tmp', hostPath: { path: '/tmp' } }; },
       'StatefulSet/minio: volume tmp has no compose equivalent here'],
+    ['a mount of a volume the pod does not have', (copy: Json[]) => { container(copy, 'Deployment', 's3www').volumeMounts.push({ name: 'cache', mountPath: '/cache' }); },
+      'Deployment/s3www: volume cache has no compose equivalent here'],
     ['no seeder ConfigMap', (copy: Json[]) => copy.splice(copy.indexOf(named(copy, 'ConfigMap', 's3www-seeder')), 1),
       'ConfigMap s3www-seeder-0 is not in the manifests'],
     ['a size limit in decimal units', (copy: Json[]) => { named(copy, 'StatefulSet', 'minio').spec.template.spec.volumes[0].emptyDir.sizeLimit = '64M'; },

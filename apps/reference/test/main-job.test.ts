@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
-import { closingLines, displayPath, foldersOf, manifestsReadme, runMainJob, secretFindings } from '../src/main-job';
+import { closingLines, displayPath, foldersOf, manifestsReadme, requestedEnvironments, runMainJob, secretFindings } from '../src/main-job';
 import * as secretScan from '../src/secret-scan';
 import { readOutput, environmentApp, templateFigures } from '../src/synthesis';
 
@@ -36,9 +36,9 @@ describe('the main job', () => {
       + 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000');
   });
 
-  test('the README beside the manifests is reviewed whenever its text changes', () => {
-    // the whole text, for every environment: a change to it shows in the snapshot's diff
-    expect(manifestsReadme(['dev', 'staging', 'prod'])).toMatchSnapshot();
+  test.each([[['dev', 'staging', 'prod']], [['dev']]])('the README beside the manifests of %j is reviewed whenever its text changes', (environments) => {
+    // the whole text: a change to it shows in the snapshot's diff
+    expect(manifestsReadme(environments)).toMatchSnapshot();
   });
 
   test('the README sections the job and the manifests\' README point to exist', () => {
@@ -123,5 +123,12 @@ describe('displayPath', () => {
   test('is relative to the working folder, and . for the folder itself', () => {
     expect(displayPath(join(process.cwd(), 'cdk.out', 'dev'))).toBe(join('cdk.out', 'dev'));
     expect(displayPath(process.cwd())).toBe('.');
+  });
+});
+
+describe('requestedEnvironments', () => {
+  test('are the ones the command line names, or all three', () => {
+    expect(requestedEnvironments(['prod'])).toEqual(['prod']);
+    expect(requestedEnvironments([])).toEqual(['dev', 'staging', 'prod']);
   });
 });
