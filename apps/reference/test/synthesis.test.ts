@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { committedContext, kubernetesObjectsInTemplate, templateFigures, TOKEN_PLACEHOLDER } from '../src/synthesis';
+import { committedContext, kubernetesObjectsInTemplate, readTemplates, templateFigures, templateFiles, TOKEN_PLACEHOLDER } from '../src/synthesis';
 
 describe('committedContext', () => {
   test('holds the Availability Zones of the offline account and region', () => {
@@ -20,12 +20,38 @@ describe('kubernetesObjectsInTemplate', () => {
           Properties: { Manifest: { 'Fn::Join': ['', ['[{"kind":"ExternalSecret","key":"', { Ref: 'Secret' }, '"}]']] } },
         },
         Other: { Type: 'AWS::S3::Bucket', Properties: {} },
+        Helm: { Type: 'Custom::AWSCDK-EKS-HelmChart', Properties: { Manifest: '[{"kind":"NotApplied"}]' } },
+        Patch: { Type: 'Custom::AWSCDK-EKS-KubernetesResource', Properties: { Overwrite: true } },
+        Bare: { Type: 'Custom::AWSCDK-EKS-KubernetesResource' },
       },
     };
     expect(kubernetesObjectsInTemplate(template)).toEqual({
       Literal: [{ kind: 'Namespace' }],
       Joined: [{ kind: 'ExternalSecret', key: TOKEN_PLACEHOLDER }],
     });
+  });
+
+  test('finds nothing in a template without resources', () => {
+    expect(kubernetesObjectsInTemplate({})).toEqual({});
+  });
+});
+
+describe('templateFiles and readTemplates', () => {
+  test('find every template under the folder, nested stacks\' folders included, in order, by file name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'templates-'));
+    // a nested stack's folder sorts after the template of the same name (. before /), whatever order the folder lists them in
+    mkdirSync(join(dir, 'stack'));
+    writeFileSync(join(dir, 'stack', 'nested.template.json'), '{"Resources":{"A":{}}}');
+    writeFileSync(join(dir, 'stack', 'index.js'), '');
+    writeFileSync(join(dir, 'stack.template.json'), '{"Resources":{"B":{}}}');
+    writeFileSync(join(dir, 'tree.json'), '{}');
+    expect(templateFiles(dir)).toEqual([join(dir, 'stack.template.json'), join(dir, 'stack', 'nested.template.json')]);
+    expect(readTemplates(dir)).toEqual({ 'nested.template.json': { Resources: { A: {} } }, 'stack.template.json': { Resources: { B: {} } } });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('find none in a folder not written yet', () => {
+    expect(templateFiles(join(tmpdir(), 'no-such-assembly'))).toEqual([]);
   });
 });
 
@@ -35,6 +61,7 @@ describe('templateFigures', () => {
     const main = JSON.stringify({
       Resources: {
         Fn: { Type: 'AWS::Lambda::Function' },
+        Sam: { Type: 'AWS::Serverless::Function' },
         Cr: { Type: 'Custom::AWSCDK-EKS-HelmChart' },
         Generic: { Type: 'AWS::CloudFormation::CustomResource' },
         Vpc: { Type: 'AWS::EC2::VPC' },
@@ -43,9 +70,10 @@ describe('templateFigures', () => {
     const nested = JSON.stringify({ Resources: { Fn2: { Type: 'AWS::Lambda::Function' } } });
     writeFileSync(join(dir, 'a.template.json'), main);
     writeFileSync(join(dir, 'b.nested.template.json'), nested);
+    writeFileSync(join(dir, 'c.template.json'), '{}');
     writeFileSync(join(dir, 'manifest.json'), '{}');
     expect(templateFigures(dir)).toEqual({
-      resources: 5, lambdaFunctions: 2, customResources: 2, templateBytes: Buffer.byteLength(main) + Buffer.byteLength(nested),
+      resources: 6, lambdaFunctions: 3, customResources: 2, templateBytes: Buffer.byteLength(main) + Buffer.byteLength(nested) + 2,
     });
     rmSync(dir, { recursive: true, force: true });
   });
