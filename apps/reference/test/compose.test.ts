@@ -129,6 +129,18 @@ test('MinIO answers to its Service\'s names, and s3www is published on localhost
   expect(services.s3www.ports).toEqual(['127.0.0.1:8080:8080/tcp']);
 });
 
+test('each service keeps its pod\'s hardening and user (MinIO the image\'s), and a Job restarts as often as its backoff limit', () => {
+  const hardening = Object.fromEntries(Object.entries<Json>(compose.document.services).map(([name, service]) => [name, Object.fromEntries(
+    ['user', 'read_only', 'cap_drop', 'security_opt', 'restart'].filter((k) => k in service).map((k) => [k, service[k]]))]));
+  const hardened = { read_only: true, cap_drop: ['ALL'], security_opt: ['no-new-privileges:true'] };
+  expect(hardening).toEqual({
+    'minio': hardened,
+    'minio-buckets': { ...hardened, user: '1000:1000', restart: 'on-failure:4' },
+    'seeder': { ...hardened, user: '1000:1000', restart: 'on-failure:3' },
+    's3www': { ...hardened, user: '65532:65532' },
+  });
+});
+
 test('MinIO keeps its drive in a named volume, and its scratch folders in tmpfs of the emptyDirs\' limits', () => {
   const { volumes, services: { minio } } = compose.document;
   expect({ volumes, minio: minio.volumes, tmpfs: minio.tmpfs }).toEqual({
@@ -197,6 +209,8 @@ describe('composeFor, on manifests changed from dev\'s', () => {
       otherJob.metadata.labels['app.kubernetes.io/component'] = 'other';
       const otherSet = structuredClone(named(copy, 'StatefulSet', 'minio'));
       otherSet.metadata.labels = { 'app.kubernetes.io/name': 'other' };
+      // Kubernetes names are unique per kind: a Secret may share the seeder ConfigMap's name
+      copy.unshift({ kind: 'Secret', metadata: { name: named(copy, 'ConfigMap', 's3www-seeder').metadata.name, namespace: 's3www' } });
       copy.push(
         otherJob,
         otherSet,
@@ -206,7 +220,7 @@ describe('composeFor, on manifests changed from dev\'s', () => {
         { kind: 'Service', metadata: { name: 'no-selector', namespace: 's3www' }, spec: { ports: [{ port: 80 }] } },
       );
     });
-    expect(composeFor(more).document).toEqual(compose.document);
+    expect(composeFor(more)).toEqual(compose);
   });
 
   test.each([
@@ -262,19 +276,22 @@ describe('composeFor, on manifests changed from dev\'s', () => {
     });
   });
 
-  test('leaves out an empty argument list, and a container without environment or volumes', () => {
+  test('leaves out an empty argument list, and a container without environment, volumes or labels', () => {
     const copy = changed((c) => {
       const web = container(c, 'Deployment', 's3www');
       web.args = [];
       delete web.env;
       delete web.volumeMounts;
       delete named(c, 'Deployment', 's3www').spec.template.spec.volumes;
+      delete named(c, 'Deployment', 's3www').spec.template.metadata;
     });
     const web = composeFor(copy).document.services.s3www;
     expect(web).not.toHaveProperty('command');
     expect(web).not.toHaveProperty('volumes');
     expect(web).not.toHaveProperty('tmpfs');
     expect(web).not.toHaveProperty('secrets');
+    // no labels on its pods: no Service selects them, so it answers to no name
+    expect(web).not.toHaveProperty('networks');
     expect(web.environment).toEqual({});
   });
 
