@@ -17,7 +17,8 @@ export interface SecretFinding {
 export const SECRET_PATTERNS: ReadonlyArray<{ readonly name: string; readonly pattern: RegExp }> = [
   { name: 'AWS access key id', pattern: /\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/ },
   { name: 'AWS secret access key assignment', pattern: /aws_?secret_?access_?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+]{40}\b/i },
-  { name: 'private key', pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----\s*[A-Za-z0-9+/=\s]{40,}/ },
+  // The body's class holds the line breaks: 40 characters of base64 after the header, wherever the lines break.
+  { name: 'private key', pattern: /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----[A-Za-z0-9+/=\s]{40,}/ },
   // MinIO's well-known default root credentials: a deployment using them is open to anyone.
   { name: 'MinIO default credentials', pattern: /\bminioadmin\b/ },
   { name: 'literal MinIO root password', pattern: /MINIO_ROOT_PASSWORD["']?\s*[:=]\s*["']?(?!\$|["'{])[^\s"',}]{6,}/ },
