@@ -209,6 +209,7 @@ describe('composeFor, on manifests changed from dev\'s', () => {
       otherJob.metadata.labels['app.kubernetes.io/component'] = 'other';
       const otherSet = structuredClone(named(copy, 'StatefulSet', 'minio'));
       otherSet.metadata.labels = { 'app.kubernetes.io/name': 'other' };
+      const minioPods = named(copy, 'StatefulSet', 'minio').spec.template.metadata.labels;
       // Kubernetes names are unique per kind: a Secret may share the seeder ConfigMap's name
       copy.unshift({ kind: 'Secret', metadata: { name: named(copy, 'ConfigMap', 's3www-seeder').metadata.name, namespace: 's3www' } });
       copy.push(
@@ -218,6 +219,10 @@ describe('composeFor, on manifests changed from dev\'s', () => {
         { kind: 'Job', metadata: { name: 'unlabeled' } },
         { kind: 'Service', metadata: { name: 'external', namespace: 's3www' } },
         { kind: 'Service', metadata: { name: 'no-selector', namespace: 's3www' }, spec: { ports: [{ port: 80 }] } },
+        // selects MinIO's pods and some others: not MinIO's name
+        { kind: 'Service', metadata: { name: 'partial', namespace: 's3www' }, spec: { selector: { ...minioPods, 'app.kubernetes.io/component': 'console' } } },
+        // selects MinIO's pods, but is no Service
+        { kind: 'ReplicationController', metadata: { name: 'legacy', namespace: 's3www' }, spec: { selector: minioPods } },
       );
     });
     expect(composeFor(more)).toEqual(compose);
