@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EXAMPLE_CERTIFICATE_ARN } from '../src/deployment-target';
+import { ENVIRONMENTS } from '../src/environments';
 import { buildReferenceApp, stackName } from '../src/reference-app';
 import { committedContext } from '../src/synthesis';
 
@@ -18,6 +19,11 @@ describe('buildReferenceApp', () => {
     expect(stack.stackName).toBe(stackName(env));
     expect(stack.terminationProtection).toBe(env === 'prod');
     expect(stack.tags.tagValues()).toEqual({ 'project': 's3www-eks', 'environment': env, 'cost-center': 'web-platform' });
+  });
+
+  test('rejects settings of another environment than the env context names', () => {
+    expect(() => buildReferenceApp(app({ env: 'dev' }), { target: OFFLINE, config: ENVIRONMENTS.prod }))
+      .toThrow('\'config\' is the prod environment, but the env context names dev');
   });
 
   test('rejects an unknown environment naming the known ones', () => {
