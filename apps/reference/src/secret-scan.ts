@@ -89,8 +89,8 @@ function containerEnvs(obj: Json): Json[] {
 }
 
 /**
- * Secret material in CloudFormation templates: a Secrets Manager secret or SSM parameter with a
- * literal value, or a property named like a password holding a literal string.
+ * Secret material in CloudFormation templates: a Secrets Manager secret with a literal
+ * SecretString, or a property named like a password holding a literal string.
  */
 export function scanTemplate(name: string, template: Json): SecretFinding[] {
   const findings: SecretFinding[] = [];

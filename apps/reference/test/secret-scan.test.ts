@@ -167,6 +167,10 @@ describe('scanKubernetesObjects, on every kind of pod template', () => {
 });
 
 describe('scanTemplate', () => {
+  test('takes a SecretString for a secret\'s value on a Secrets Manager secret only', () => {
+    expect(scanTemplate('t', { Resources: { Rotation: { Type: 'Custom::Rotation', Properties: { SecretString: 'arn-of-the-secret' } } } })).toEqual([]);
+  });
+
   test('accepts a template without resources, and resources without properties', () => {
     expect(scanTemplate('t', {})).toEqual([]);
     expect(scanTemplate('t', { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } })).toEqual([]);
