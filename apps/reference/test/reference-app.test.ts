@@ -18,6 +18,7 @@ describe('buildReferenceApp', () => {
     const stack = buildReferenceApp(app({ env, ...(env === 'dev' ? {} : { certificateArn: EXAMPLE_CERTIFICATE_ARN }) }), { target: OFFLINE });
     expect(stack.stackName).toBe(stackName(env));
     expect(stack.terminationProtection).toBe(env === 'prod');
+    expect(stack.templateOptions.description).toBe(`s3www-eks reference system (${env}): network, EKS cluster, MinIO and s3www`);
     expect(stack.tags.tagValues()).toEqual({ 'project': 's3www-eks', 'environment': env, 'cost-center': 'web-platform' });
   });
 
