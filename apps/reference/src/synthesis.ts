@@ -56,6 +56,7 @@ export function environmentApp(
   const app = new App({
     outdir: folders.cdkOut,
     context: { ...committedContext(), ...example, ...context, env: environment },
+    // Stryker disable next-line BooleanLiteral: validation changes no template, only the time and memory a synthesis takes
     builtinCloudFormationValidation: false,
   });
   const stack = buildReferenceApp(app, { target: OFFLINE_TARGET, manifestsOutdir: folders.manifests, config });

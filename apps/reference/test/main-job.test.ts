@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
 import { closingLines, displayPath, foldersOf, manifestsReadme, requestedEnvironments, runMainJob, secretFindings } from '../src/main-job';
@@ -89,7 +89,16 @@ describe('the main job', () => {
     const folders = foldersOf('dev', base);
     const built = environmentApp('dev', folders);
     built.app.synth();
+    // beside the manifests, a file that is not YAML and a YAML file of no object: neither is read as an object
+    mkdirSync(folders.manifests, { recursive: true });
+    writeFileSync(join(folders.manifests, 'notes.txt'), 'kind: [not a manifest');
+    writeFileSync(join(folders.manifests, 'Empty.k8s.yaml'), '---\n# nothing here\n');
     const out = readOutput(built, folders);
+    expect(out.environment).toBe('dev');
+    expect(out.manifestFiles).toContain(join(folders.manifests, 'Empty.k8s.yaml'));
+    expect(out.manifestFiles.every((f) => f.endsWith('.yaml'))).toBe(true);
+    expect(out.manifestFiles).toEqual([...out.manifestFiles].sort());
+    expect(out.objects.every((o) => typeof o === 'object' && o !== null && typeof o.kind === 'string')).toBe(true);
     expect(secretFindings(out)).toEqual([]);
     // WHEN a manifest and a Secret with a value appear beside it
     writeFileSync(join(folders.manifests, 'leak.yaml'), `aws_access_key_id: ${['AKIA', 'IOSFODNN7', 'EXAMPLE'].join('')}\n`);
