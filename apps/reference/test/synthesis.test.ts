@@ -29,6 +29,8 @@ describe('kubernetesObjectsInTemplate', () => {
       Literal: [{ kind: 'Namespace' }],
       Joined: [{ kind: 'ExternalSecret', key: TOKEN_PLACEHOLDER }],
     });
+    // visible text, so that a test comparing values sees where CloudFormation puts one at deploy time
+    expect(TOKEN_PLACEHOLDER).toBe(['$', '{TOKEN}'].join(''));
   });
 
   test('finds nothing in a template without resources', () => {
@@ -39,7 +41,7 @@ describe('kubernetesObjectsInTemplate', () => {
 describe('templateFiles and readTemplates', () => {
   test('find every template under the folder, nested stacks\' folders included, in order, by file name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'templates-'));
-    // a nested stack's folder sorts after the template of the same name (. before /), whatever order the folder lists them in
+    // Node lists a folder by name, 'stack' before 'stack.template.json'; by path, the folder's templates come after it (. before /)
     mkdirSync(join(dir, 'stack'));
     writeFileSync(join(dir, 'stack', 'nested.template.json'), '{"Resources":{"A":{}}}');
     writeFileSync(join(dir, 'stack', 'index.js'), '');

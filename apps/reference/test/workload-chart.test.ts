@@ -14,6 +14,8 @@ describe('WorkloadChart', () => {
     const objects = synth(EnvironmentName.DEV);
     // no unresolved CDK token: nothing in the chart waits for a CloudFormation value
     expect(JSON.stringify(objects)).not.toMatch(/\$\{Token\[/);
+    // every object says which system it is part of
+    expect(objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/part-of'] !== 's3www-eks')).toEqual([]);
     const kinds = objects.map((o) => o.kind);
     expect(kinds).toEqual(expect.arrayContaining(['Namespace', 'NetworkPolicy', 'StatefulSet', 'Deployment', 'Job', 'Ingress']));
   });
