@@ -23,8 +23,11 @@ describe('WorkloadChart', () => {
   test('the Namespace is cluster-scoped and enforces Pod Security "restricted"', () => {
     const ns = synth(EnvironmentName.DEV).find((o) => o.kind === 'Namespace')!;
     expect(ns.metadata.namespace).toBeUndefined();
-    expect(ns.metadata.labels).toMatchObject({
+    expect(ns.metadata.labels).toEqual({
+      'app.kubernetes.io/part-of': 's3www-eks',
       'pod-security.kubernetes.io/enforce': 'restricted',
+      // the policy of the API server's own version, so a cluster upgrade tightens it as Kubernetes does
+      'pod-security.kubernetes.io/enforce-version': 'latest',
       'pod-security.kubernetes.io/warn': 'restricted',
     });
   });
