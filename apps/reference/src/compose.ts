@@ -154,15 +154,17 @@ export function writeCompose(dir: string, compose: ComposeFiles): void {
 }
 
 /** Synthesizes dev in a scratch folder and writes its compose files into `dir`. */
-export function generateCompose(dir: string = join(APP_DIR, 'dist', 'compose')): ComposeFiles {
+export function generateCompose(dir: string): ComposeFiles {
+  // Stryker disable next-line StringLiteral: the scratch folder's name; it is removed whole at the end
   const scratch = mkdtempSync(join(tmpdir(), 'compose-'));
   try {
+    // Stryker disable next-line StringLiteral: folder names inside the scratch folder, which is removed whole
     const out = synthesizeEnvironment(EnvironmentName.DEV, { cdkOut: join(scratch, 'cdk.out'), manifests: join(scratch, 'manifests') });
     const compose = composeFor(out.objects);
     writeCompose(dir, compose);
     return compose;
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true });
   }
 }
 
