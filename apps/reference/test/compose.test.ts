@@ -169,7 +169,8 @@ test('the README\'s loop writes exactly the Secret files and .env variables the 
   const user = join(dir, 'readme-user');
   mkdirSync(user);
   // WHEN a user runs it
-  const run = spawnSync('bash', ['-euo', 'pipefail', '-c', loop], { cwd: user, encoding: 'utf8' });
+  // a shell of its own: no rc file, no variable of the test's environment but PATH
+  const run = spawnSync('bash', ['--norc', '--noprofile', '-euo', 'pipefail', '-c', loop], { cwd: user, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: user } });
   expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
   // THEN it writes what the services read, and nothing else
   const written = readFileSync(join(user, '.env'), 'utf8').trim().split('\n').map((l) => l.split('=')[0]).sort();
