@@ -40,7 +40,7 @@ function literal(value: string): string {
 export function composeFor(objects: Json[]): ComposeFiles {
   const find = (kind: string, name: string, component?: string) => {
     const found = objects.filter((o) => o.kind === kind && o.metadata?.labels?.['app.kubernetes.io/name'] === name
-      && (component === undefined || o.metadata?.labels?.['app.kubernetes.io/component'] === component));
+      && (component === undefined || o.metadata.labels['app.kubernetes.io/component'] === component));
     if (found.length !== 1) throw new Error(`expected one ${kind} of ${name}${component ? ` (${component})` : ''}, found ${found.length}`);
     return found[0];
   };
@@ -61,8 +61,8 @@ export function composeFor(objects: Json[]): ComposeFiles {
     const pod = object.spec.template.spec;
     if (pod.containers.length !== 1) throw new Error(`${object.kind}/${object.metadata.name}: one container expected`);
     const container = pod.containers[0];
-    const podVolumes = new Map<string, Json>((pod.volumes ?? []).map((v: Json) => [v.name, v]));
-    const claims = new Set((object.spec.volumeClaimTemplates ?? []).map((t: Json) => t.metadata.name));
+    const podVolumes = new Map<string, Json>(pod.volumes?.map((v: Json) => [v.name, v]));
+    const claims = new Set<string>(object.spec.volumeClaimTemplates?.map((t: Json) => t.metadata.name));
     const service: Json = { image: container.image };
     if (container.command) service.entrypoint = container.command.map(literal);
     if (container.args?.length) service.command = container.args.map(literal);

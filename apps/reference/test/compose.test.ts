@@ -314,7 +314,7 @@ describe('composeFor, on manifests changed from dev\'s', () => {
     expect(web.environment).toEqual({});
   });
 
-  test('runs as the pod\'s user when the container names none, in the user\'s group when none is named', () => {
+  test('runs as the container\'s user, else the pod\'s, in the user\'s group when none is named', () => {
     const copy = changed((c) => {
       const job = named(c, 'Job', 'minio-buckets').spec.template.spec;
       delete job.containers[0].securityContext.runAsUser;
@@ -323,8 +323,13 @@ describe('composeFor, on manifests changed from dev\'s', () => {
       const web = named(c, 'Deployment', 's3www').spec.template.spec;
       delete web.containers[0].securityContext;
       delete web.securityContext;
+      // the container's own settings win over the pod's
+      const seeder = named(c, 'Job', 's3www-seeder').spec.template.spec;
+      seeder.containers[0].securityContext = { ...seeder.containers[0].securityContext, runAsUser: 3000, runAsGroup: 3001 };
+      seeder.securityContext = { ...seeder.securityContext, runAsUser: 4000, runAsGroup: 4001 };
     });
     const { services: changedServices } = composeFor(copy).document;
+    expect(changedServices.seeder.user).toBe('3000:3001');
     expect(changedServices['minio-buckets'].user).toBe('2000:2000');
     expect(changedServices.s3www.user).toBeUndefined();
   });
