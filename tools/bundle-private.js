@@ -66,5 +66,3 @@ if (require.main === module) {
 }
 
 module.exports = { copy, remove, BUNDLED_BY_CALLER };
-
-module.exports = { copy, remove };
