@@ -85,6 +85,7 @@ function containerEnvs(obj: Json): Json[] {
   const spec = obj.kind === 'CronJob' ? obj.spec?.jobTemplate?.spec?.template?.spec
     : obj.kind === 'Pod' ? obj.spec : obj.spec?.template?.spec;
   if (!spec) return [];
+  // Stryker disable next-line ArrayDeclaration: only a fallback list's emptiness counts; an item in it has no env and no name
   return [...(spec.containers ?? []), ...(spec.initContainers ?? [])].flatMap((c: Json) => c.env ?? []);
 }
 
