@@ -88,7 +88,8 @@ export function apiAllowedCidrs(app: App): string[] {
 /** A comma-separated context value as a list, every item matching the pattern. */
 function listContext(app: App, key: string, pattern: RegExp, what: string): string[] {
   const raw = app.node.tryGetContext(key);
-  if (raw === undefined || raw === '') return [];
+  if (raw === undefined) return [];
+  // an empty value, or one of commas and blanks only, lists nothing
   const items = String(raw).split(',').map((v) => v.trim()).filter((v) => v !== '');
   for (const item of items) {
     if (!pattern.test(item)) {
