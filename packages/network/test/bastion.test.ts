@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { expectAllLintClean, network, propertiesOf, synth, testStack } from './util';
-import { nagApp, nagErrors } from '../../../tools/testing/cloudformation';
+import { acknowledgedRules, nagApp, nagErrors } from '../../../tools/testing/cloudformation';
 import { EksEndpoints, Network, NetworkPreset } from '../src';
 
 const SESSION_MANAGER = ['ssm', 'ssmmessages', 'ec2messages'];
@@ -107,13 +107,27 @@ describe('addBastion validation', () => {
     const { network: net } = network();
     expect(() => net.addBastion('Bastion', { rootVolumeSizeGiB: size })).toThrow(`'rootVolumeSizeGiB' must be a whole number of GiB from 2 to 1024, got ${size}`);
   });
+
+  test.each([2, 1024])('rootVolumeSizeGiB %p, at an end of the range, is taken', (size) => {
+    const { template } = withBastion({}, { rootVolumeSizeGiB: size });
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      BlockDeviceMappings: [Match.objectLike({ Ebs: Match.objectLike({ VolumeSize: size }) })],
+    });
+  });
 });
 
 test('cdk-nag AwsSolutions reports nothing unacknowledged, and each acknowledgement has a reason', () => {
   const app = nagApp();
   const stack = new Stack(app, 'Nag', { env: { account: '111111111111', region: 'us-east-1' } });
-  new Network(stack, 'Network').addBastion('Bastion');
+  const bastion = new Network(stack, 'Network').addBastion('Bastion');
   expect(nagErrors(app)).toEqual([]);
-  const acknowledged = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules'));
-  expect(acknowledged.length).toBeGreaterThan(0);
+  const acknowledged = acknowledgedRules(bastion);
+  expect(Object.keys(acknowledged).sort()).toEqual([
+    'AwsSolutions-EC28',
+    'AwsSolutions-EC29',
+    'AwsSolutions-IAM5[Action::ec2messages:*]',
+    'AwsSolutions-IAM5[Action::ssmmessages:*]',
+    'AwsSolutions-IAM5[Resource::*]',
+  ]);
+  expect(Object.entries(acknowledged).filter(([, reason]) => reason.trim() === '')).toEqual([]);
 });

@@ -1,3 +1,4 @@
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -38,6 +39,26 @@ describe('NAT gateway alarms', () => {
       // one breaching minute fires, five clean minutes clear
       expect(alarm).toMatchObject({ EvaluationPeriods: 5, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching' });
     }
+  });
+
+  test('each alarm names its zone and what failed, and has a construct id per gateway', () => {
+    expect(all.map((a) => a.AlarmDescription.replace(/ Runbook: .*$/, '')).sort()).toEqual(['a', 'b', 'c'].flatMap((z) => [
+      `The NAT gateway in dummy1${z} could not allocate a source port: connections from the private subnets to one destination fail.`,
+      `The NAT gateway in dummy1${z} dropped more than 0.01% of its packets in a minute.`,
+    ]).sort());
+    expect(alarms.map((a) => a.node.id)).toEqual([1, 2, 3].flatMap((n) => [`NatGatewayPortAllocation${n}`, `NatGatewayPacketsDropped${n}`]));
+  });
+
+  test('in a stack without account and region the zones are tokens, so the alarms number them', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const alarmsOf = new Network(stack, 'Network').addNatGatewayAlarms('NatAlarms', {
+      topic: sns.Topic.fromTopicArn(stack, 'Alerts', TOPIC),
+      alarmNamePrefix: 'web',
+    });
+    const props = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
+    expect(alarmsOf).toHaveLength(4);
+    expect(props.map((a) => a.AlarmName).sort()).toEqual(['web-NatGatewayPacketsDropped-1', 'web-NatGatewayPacketsDropped-2', 'web-NatGatewayPortAllocation-1', 'web-NatGatewayPortAllocation-2']);
+    expect(props.map((a) => a.AlarmDescription)).toContainEqual(expect.stringMatching(/^The NAT gateway in 2 dropped more than/));
   });
 
   test('NatGatewayPortAllocation: any ErrorPortAllocation of its gateway in a minute', () => {
@@ -101,5 +122,20 @@ describe('validation', () => {
     [{ runbookBaseUrl: 'wiki.example.com/net' }, "'runbookBaseUrl' must be an http(s) URL without a fragment, got 'wiki.example.com/net'"],
   ])('rejects %j', (options, message) => {
     expect(() => withAlarms(options)).toThrow(message);
+  });
+
+  test.each(['see https://wiki.example.com/net', 'https://wiki.example.com/net page', 'https://wiki.example.com/net#top', 'ftp://wiki.example.com/net'])(
+    'runbookBaseUrl %p is refused', (runbookBaseUrl) => {
+      expect(() => withAlarms({ runbookBaseUrl })).toThrow(`'runbookBaseUrl' must be an http(s) URL without a fragment, got '${runbookBaseUrl}'`);
+    });
+
+  test.each([
+    { packetDropPercent: 0.001 },
+    { packetDropPercent: 100 },
+    { runbookBaseUrl: 'http://wiki.internal/net' },
+    { alarmNamePrefix: 'a' },
+    { alarmNamePrefix: `A1_.-${'x'.repeat(194)}` },
+  ])('takes %j, at an edge of what is allowed', (options) => {
+    expect(withAlarms(options).alarms).toHaveLength(6);
   });
 });

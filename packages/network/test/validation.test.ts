@@ -1,3 +1,4 @@
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { EksEndpoints, Network, NetworkProps } from '../src';
@@ -24,6 +25,16 @@ describe('validation', () => {
     test.each([[8], [15], [29]])('prefix length /%d is outside what AWS allows', (mask) => {
       expect(errorFor({ cidr: `10.0.0.0/${mask}` }))
         .toThrow(`'cidr' prefix length must be between /16 and /28 (the VPC sizes AWS allows), got /${mask} in '10.0.0.0/${mask}'`);
+    });
+
+    test.each(['x10.0.0.0/16', 'cidr 10.0.0.0/16', '10.0.0.0/16x'])('text around the block is refused: %p', (cidr) => {
+      expect(errorFor({ cidr })).toThrow('\'cidr\' must be an IPv4 CIDR block such as \'10.0.0.0/16\'');
+    });
+
+    test('every octet may have up to three digits', () => {
+      const stack = testStack();
+      new Network(stack, 'Network', { cidr: ' 100.100.100.128/25 ', maxAzs: 2, publicSubnetCidrMask: 28, privateSubnetCidrMask: 28 });
+      Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '100.100.100.128/25' });
     });
 
     test('host bits set suggest the network address', () => {
