@@ -262,19 +262,25 @@ root.addTask('compose', {
   steps: [{ exec: 'npx projen compose', cwd: workspace.dirOf(reference) }],
 });
 
-// Mutation testing (StrykerJS) of the seeder and of the reference app's sources: on demand and in a
-// weekly workflow, never in the build (CONTRIBUTING.md, "Mutation testing").
-addMutationTesting(root, [
+// Mutation testing (StrykerJS) of the seeder, of the reference app's sources and of the network
+// library: on demand and in a weekly workflow, never in the build (CONTRIBUTING.md, "Mutation testing").
+addMutationTesting(root, workspace, [
+  {
+    name: 'network',
+    project: network,
+    what: 'the network library (packages/network/src)',
+    prepare: [],
+  },
   {
     name: 'seeder',
+    project: s3www,
     what: 'the s3www seeder (packages/s3www/seeder)',
-    dir: workspace.dirOf(s3www),
     prepare: [`node ../../tools/compile-if-changed.js ${workspace.dirOf(cdk8sCommon)}`, 'node ../../tools/programs/build.js minio'],
   },
   {
     name: 'reference',
+    project: reference,
     what: 'the reference app (apps/reference/src)',
-    dir: workspace.dirOf(reference),
     prepare: [`node ../../tools/compile-if-changed.js ${[cdk8sCommon, ...libraries].map((l) => workspace.dirOf(l)).join(' ')}`],
   },
 ]);
