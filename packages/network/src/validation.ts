@@ -73,7 +73,8 @@ const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
 /** Throws unless the name is one EKS accepts for a cluster. */
 export function checkClusterName(name: string | undefined): void {
   if (name === undefined || Token.isUnresolved(name)) return;
-  if (name.length < 1 || name.length > 100 || !CLUSTER_NAME.test(name)) {
+  // The pattern needs one character at least, so only the upper bound is checked apart.
+  if (name.length > 100 || !CLUSTER_NAME.test(name)) {
     throw new Error(
       "'clusterName' must be 1-100 characters, start with a letter or digit and contain only letters, digits, '-' and '_' " +
       `(the EKS cluster name rule ${CLUSTER_NAME.source}), got '${name}'`,

@@ -83,6 +83,8 @@ describe('NAT gateway alarms', () => {
     });
     expect(first.Metrics.every((m: Json) => !m.MetricStat || m.MetricStat.Metric.Dimensions[0].Value.Ref === gateways[0])).toBe(true);
     expect(first).toMatchObject({ Threshold: 0.01, ComparisonOperator: 'GreaterThanThreshold' });
+    // What the console's graph of the alarm calls the value it compares.
+    expect(first.Metrics.find((m: Json) => m.Id === 'expr_1')).toMatchObject({ Label: 'Packets dropped (%)', ReturnData: true });
   });
 
   test('one NAT gateway (development): two alarms; without a prefix CloudFormation names them', () => {

@@ -70,6 +70,9 @@ describe('defaults', () => {
     expect(net.vpc.publicSubnets).toHaveLength(3);
     expect(net.vpc.selectSubnets(net.publicSubnets).subnets).toEqual(net.vpc.publicSubnets);
     expect(net.vpc.selectSubnets(net.privateSubnets).subnets).toEqual(net.vpc.privateSubnets);
+    // By group name, not by type: with natGateways 0 the private subnets are isolated, and a selection by
+    // type would have to change with them.
+    expect([net.publicSubnets, net.privateSubnets]).toEqual([{ subnetGroupName: 'Public' }, { subnetGroupName: 'Private' }]);
     expect(stack.resolve(net.flowLogGroup?.logGroupName)).toEqual({ Ref: logicalIds(template, 'AWS::Logs::LogGroup')[0] });
     expect(stack.resolve(net.flowLog.flowLogId)).toEqual({ Ref: logicalIds(template, 'AWS::EC2::FlowLog')[0] });
     expect(stack.resolve(net.s3Endpoint?.vpcEndpointId)).toEqual({ Ref: logicalIds(template, 'AWS::EC2::VPCEndpoint')[0] });
@@ -190,6 +193,7 @@ describe('props', () => {
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 8);
     template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Interface VPC endpoints: the service port from inside the VPC only',
       SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16', Description: '443 from the VPC' }],
       // CDK's placeholder for "no egress": a rule that matches no traffic.
       SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32', IpProtocol: 'icmp' })],
@@ -222,6 +226,9 @@ describe('addInterfaceEndpoint', () => {
 });
 
 describe('warnings', () => {
+  /** The text of each warning on the network. */
+  const warningsOf = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => w.entry.data);
+
   test('an environment-agnostic stack gets two AZs, and a warning says so', () => {
     // GIVEN
     const stack = new Stack(new App(), 'Agnostic');
@@ -230,14 +237,21 @@ describe('warnings', () => {
     // THEN
     synth(stack);
     expect(net.vpc.availabilityZones).toHaveLength(2);
-    Annotations.fromStack(stack).hasWarning('/Agnostic/Network', Match.stringLikeRegexp("'maxAzs' is 3 but the VPC spans 2 AZs"));
+    expect(warningsOf(stack)).toEqual([
+      "'maxAzs' is 3 but the VPC spans 2 AZs: an environment-agnostic stack gets at most two; set the stack's env (account and region)"
+        + ' [ack: @s3www-eks/network:fewerAzs]',
+    ]);
   });
 
   test('a single AZ is legal for the VPC but not for EKS', () => {
     // WHEN
     const { stack } = network({ maxAzs: 1 });
     // THEN
-    Annotations.fromStack(stack).hasWarning('/Test/Network', Match.stringLikeRegexp('EKS requires subnets in at least two AZs'));
+    expect(warningsOf(stack)).toEqual(["'maxAzs' is 1: EKS requires subnets in at least two AZs [ack: @s3www-eks/network:singleAz]"]);
+  });
+
+  test('two AZs, the fewest EKS takes, warn of nothing', () => {
+    expect(warningsOf(network({ maxAzs: 2 }).stack)).toEqual([]);
   });
 });
 

@@ -31,6 +31,25 @@ describe('validation', () => {
       expect(errorFor({ cidr })).toThrow('\'cidr\' must be an IPv4 CIDR block such as \'10.0.0.0/16\'');
     });
 
+    test('a missing mask is suggested on the block without its blanks', () => {
+      expect(errorFor({ cidr: ' 10.1.0.0 ' }))
+        .toThrow("'cidr' must be an IPv4 CIDR block with a prefix length, got ' 10.1.0.0 ': add a mask, e.g. '10.1.0.0/16'");
+    });
+
+    test('/28, the smallest VPC AWS allows, passes the prefix check and is then too small for two subnets an AZ', () => {
+      expect(errorFor({ cidr: '10.0.0.0/28', maxAzs: 1, publicSubnetCidrMask: 28, privateSubnetCidrMask: 28 })).toThrow(
+        "The subnets do not fit in 'cidr' 10.0.0.0/28: 1 AZs x (public /28 + private /28) need 32 addresses, the VPC has 16",
+      );
+    });
+
+    test('subnets that fill the VPC exactly fit, and an octet may be 255', () => {
+      const stack = testStack();
+      new Network(stack, 'Network', { cidr: '10.255.0.128/25', maxAzs: 2, publicSubnetCidrMask: 27, privateSubnetCidrMask: 27 });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.255.0.128/25' });
+      template.resourceCountIs('AWS::EC2::Subnet', 4);
+    });
+
     test('every octet may have up to three digits', () => {
       const stack = testStack();
       new Network(stack, 'Network', { cidr: ' 100.100.100.128/25 ', maxAzs: 2, publicSubnetCidrMask: 28, privateSubnetCidrMask: 28 });
