@@ -50,6 +50,7 @@ export class EksEndpoints {
 
 /** A construct id for a service's endpoint, e.g. `EcrApiEndpoint` for `ecr.api`. */
 export function endpointId(service: ec2.InterfaceVpcEndpointAwsService): string {
-  const words = service.shortName.split(/[^A-Za-z0-9]+/).filter((w) => w.length > 0);
+  // A separator at either end leaves an empty word, which adds nothing to the id.
+  const words = service.shortName.split(/[^A-Za-z0-9]+/);
   return `${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}Endpoint`;
 }
